@@ -1,0 +1,49 @@
+# `make run` serves the demo; `make test` runs every test. Both set up everything they need.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app app
+HOST ?= 127.0.0.1
+PORT ?= 5000
+export SURVEYAPP_PUBLIC_URL ?= http://$(HOST):$(PORT)
+
+.PHONY: run test bench translations messages clean-db
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+# Compiled catalogs are built, never committed.
+translations: $(VENV)/.installed
+	$(VENV)/bin/pybabel compile --statistics -d translations 2>&1 | grep -v '^compiling' || true
+
+run: translations
+	@if [ -z "$$DATABASE_URL" ] && [ ! -f instance/surveyapp.db ]; then \
+		$(FLASK) init-db && $(FLASK) seed-demo | tee instance/demo-login.txt; \
+	else \
+		$(FLASK) init-db >/dev/null; \
+	fi
+	@echo; echo "surveyapp: http://$(HOST):$(PORT)/"; grep 'demo login' instance/demo-login.txt || true; echo
+	$(VENV)/bin/gunicorn --workers 2 --threads 4 --bind $(HOST):$(PORT) --access-logfile - app:app
+
+test: $(VENV)/.installed-dev translations
+	bash .ci/system-deps
+	bash .ci/with-postgres $(PY) -m pytest $(PYTEST_ARGS)
+
+bench: $(VENV)/.installed-dev translations
+	$(PY) -m bench $(BENCH_ARGS)
+
+# Extract the strings into the template and merge them into every catalog.
+messages: $(VENV)/.installed
+	$(VENV)/bin/pybabel extract -F translations/babel.cfg -k _l -k lazy_gettext -k _n:1,2 --no-location \
+		--sort-output --project surveyapp --copyright-holder surveyapp -o translations/messages.pot .
+	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations \
+		--ignore-obsolete --width 120
+
+clean-db:
+	rm -f instance/surveyapp.db instance/surveyapp.db-wal instance/surveyapp.db-shm instance/demo-login.txt

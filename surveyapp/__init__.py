@@ -1,0 +1,76 @@
+"""surveyapp: patient safety culture surveys, patient questions and audits for hospital wards."""
+import logging
+import os
+from pathlib import Path
+
+from flask import Flask
+from flask_babel import get_locale
+
+from . import config
+from .extensions import babel, csrf, db, login_manager, migrate
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app: settings, extensions, database hooks, blueprints, commands."""
+    app = Flask(
+        __name__,
+        template_folder="../templates",
+        instance_path=os.environ.get("SURVEYAPP_INSTANCE") or str(config.ROOT / "instance"),
+    )
+    _configure(app, test_config)
+    _init_extensions(app)
+    _init_jinja(app)
+    _register_blueprints(app)
+    _register_commands(app)
+    return app
+
+
+def _configure(app: Flask, test_config: dict | None) -> None:
+    test_config = test_config or {}
+    app.config.update(config.DEFAULTS)
+    app.config.update(config.from_environment(Path(app.instance_path), given=test_config))
+    app.config.update(test_config)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def _init_extensions(app: Flask) -> None:
+    from .database import init_database
+    from .i18n import select_locale
+
+    db.init_app(app)
+    init_database(app)
+    migrate.init_app(app, db, render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+
+    from . import models  # noqa: F401  (register the tables)
+
+
+def _init_jinja(app: Flask) -> None:
+    from .i18n import LANGUAGE_NAMES, allowed_languages, text_direction
+
+    app.jinja_env.globals.update(
+        get_locale=get_locale,
+        language_names=LANGUAGE_NAMES,
+        allowed_languages=allowed_languages,
+        text_direction=text_direction,
+    )
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .views import BLUEPRINTS
+    from .views.errors import register_error_handlers
+
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    register_error_handlers(app)
+
+
+def _register_commands(app: Flask) -> None:
+    from .cli import COMMANDS
+
+    for command in COMMANDS:
+        app.cli.add_command(command)

@@ -1,0 +1,77 @@
+"""Operator commands: `flask --app app <command>`. Their names and output formats are a stable interface."""
+import csv
+import sys
+
+import click
+from flask.cli import with_appcontext
+from flask_migrate import upgrade
+
+from .extensions import db
+from .models import ROLES
+from .services import demo, links, questionnaires, users
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db() -> None:
+    """Apply the migrations and load the built-in questionnaires (safe to run again)."""
+    upgrade()
+    installed = questionnaires.install_builtin()
+    db.session.commit()
+    for questionnaire, added in installed:
+        state = "installed" if added else "already there"
+        click.echo(f"{questionnaire.code} v{questionnaire.version}: {state}")
+    click.echo("database ready")
+
+
+@click.command("seed-demo")
+@click.option("--responses", default=2000, show_default=True, type=click.IntRange(0, 1_000_000),
+              help="Synthetic responses per staff round (a quarter as many for the patient round).")
+@click.option("--seed", default=2026, show_default=True, type=int, help="Random seed; the same seed gives the same data.")
+@with_appcontext
+def seed_demo(responses: int, seed: int) -> None:
+    """Fill a fresh database with the NSR hospitals, open rounds and synthetic responses."""
+    from flask import current_app
+
+    try:
+        summary = demo.seed(responses=responses, seed=seed, min_group=current_app.config["SURVEYAPP_MIN_GROUP"],
+                            target=current_app.config["SURVEYAPP_TARGET"])
+    except demo.DemoError as exc:
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"{summary.units} units, {summary.rounds} rounds, {summary.responses} responses")
+    for email, password, role in summary.logins:
+        click.echo(f"demo login ({role}): {email} / {password}")
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.option("--role", required=True, type=click.Choice(ROLES))
+@click.option("--password", help="Asked for when not given.")
+@with_appcontext
+def create_user(email: str, role: str, password: str | None) -> None:
+    """Create a user who logs in with EMAIL."""
+    if password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    if len(password) < 10:
+        raise click.ClickException("the password must have at least 10 characters")
+    try:
+        user = users.create_user(email, role, password)
+    except users.UserError as exc:
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"created {user.email} ({user.role})")
+
+
+@click.command("links")
+@click.option("--round", "round_id", type=int, help="Only this round's links.")
+@with_appcontext
+def list_links(round_id: int | None) -> None:
+    """Print every collection link as CSV: round_id,questionnaire,audience,unit_code,kind,url."""
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(["round_id", "questionnaire", "audience", "unit_code", "kind", "url"])
+    for rid, code, audience, unit_code, kind, slug in links.links_for_export(round_id):
+        writer.writerow([rid, code, audience, unit_code, kind, links.link_url(slug)])
+
+
+COMMANDS = [init_db, seed_demo, create_user, list_links]

@@ -1,0 +1,38 @@
+"""Languages and locale selection: ?lang= -> session -> Accept-Language -> Danish."""
+from flask import g, request, session
+
+#: Languages of the staff and coordinator UI, Danish first.
+UI_LANGUAGES = ("da", "en")
+#: Languages a patient may answer in.
+PATIENT_LANGUAGES = ("da", "en", "de", "pl", "uk", "ar")
+RTL_LANGUAGES = frozenset({"ar"})
+#: Each language's name written in that language, for pickers (never flags).
+LANGUAGE_NAMES = {
+    "da": "Dansk",
+    "en": "English",
+    "de": "Deutsch",
+    "pl": "Polski",
+    "uk": "Українська",
+    "ar": "العربية",
+}
+
+
+def allowed_languages() -> tuple[str, ...]:
+    """The languages the current page offers; a blueprint may widen them in before_request."""
+    return getattr(g, "languages", UI_LANGUAGES)
+
+
+def select_locale() -> str:
+    allowed = allowed_languages()
+    requested = request.args.get("lang")
+    if requested in allowed:
+        session["lang"] = requested
+        return requested
+    remembered = session.get("lang")
+    if remembered in allowed:
+        return remembered
+    return request.accept_languages.best_match(allowed, default=allowed[0])
+
+
+def text_direction(lang: str) -> str:
+    return "rtl" if lang in RTL_LANGUAGES else "ltr"

@@ -1,0 +1,12 @@
+"""The data model. Import from here: `from surveyapp.models import Unit, Round, ...`."""
+from .org import LEVELS, Unit
+from .questionnaires import AUDIENCES, ITEM_KINDS, AnswerScale, Item, Questionnaire, ScaleOption
+from .responses import Answer, Response
+from .rounds import LINK_KINDS, CollectionLink, Round, round_units
+from .users import ROLES, ApiToken, User, user_units
+
+__all__ = [
+    "AUDIENCES", "ITEM_KINDS", "LEVELS", "LINK_KINDS", "ROLES",
+    "Answer", "AnswerScale", "ApiToken", "CollectionLink", "Item", "Questionnaire", "Response",
+    "Round", "ScaleOption", "Unit", "User", "round_units", "user_units",
+]

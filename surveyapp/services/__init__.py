@@ -1,0 +1,1 @@
+"""Domain actions and queries. Services flush; the caller commits."""

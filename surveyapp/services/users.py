@@ -1,0 +1,44 @@
+"""Users: creation and authentication."""
+import logging
+
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..models import ROLES, User
+
+logger = logging.getLogger(__name__)
+
+
+class UserError(ValueError):
+    """A user cannot be created as asked."""
+
+
+def find_by_email(email: str) -> User | None:
+    """The user with this email, compared case-insensitively."""
+    return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+
+
+def create_user(email: str, role: str, password: str | None = None) -> User:
+    """Add a user; raises UserError on a taken email or an unknown role."""
+    email = email.strip().lower()
+    if role not in ROLES:
+        raise UserError(f"unknown role {role!r}; choose one of {', '.join(ROLES)}")
+    if "@" not in email:
+        raise UserError(f"{email!r} is not an email address")
+    if find_by_email(email):
+        raise UserError(f"a user with the email {email} already exists")
+    user = User(email=email, role=role)
+    if password:
+        user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    logger.info("user %s created with role %s", user.id, role)
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with these credentials, or None."""
+    user = find_by_email(email)
+    if user is None or not user.active or not user.check_password(password):
+        return None
+    return user

@@ -1,0 +1,56 @@
+"""Error pages: HTML in the user's language, JSON for API clients; a 500 rolls the transaction back."""
+import logging
+
+from flask import Flask, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from ..extensions import db
+
+logger = logging.getLogger(__name__)
+
+
+def _wants_json() -> bool:
+    if request.path.startswith("/api/"):
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json"
+
+
+def error_message(code: int) -> str:
+    messages = {
+        400: _("The request could not be understood. Please go back and try again."),
+        401: _("Please log in to see this page."),
+        403: _("You do not have access to this page."),
+        404: _("The page was not found. Check the address or scan the QR code again."),
+        405: _("That action is not possible on this page."),
+        410: _("This page is no longer available."),
+        413: _("What you sent is too large."),
+        429: _("Too many attempts. Please wait a moment and try again."),
+    }
+    return messages.get(code, _("Something went wrong on our side. Please try again in a moment."))
+
+
+def handle_http_error(error: HTTPException):
+    code = error.code or 500
+    if code >= 500:
+        db.session.rollback()
+    if isinstance(error, CSRFError):
+        message = _("The form had expired or your browser blocked its cookie. Please reload the page and try again.")
+    else:
+        message = error_message(code)
+    if _wants_json():
+        return {"error": error.name, "message": message, "status": code}, code
+    return render_template("errors/error.html", code=code, message=message), code
+
+
+def handle_unexpected(error: Exception):
+    logger.exception("unhandled error on %s %s", request.method, request.path)
+    db.session.rollback()
+    return handle_http_error(InternalServerError())
+
+
+def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(Exception, handle_unexpected)
