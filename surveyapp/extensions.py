@@ -1,5 +1,6 @@
 """Extension objects, bound to the app in create_app with init_app."""
 from flask_babel import Babel
+from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -25,3 +26,19 @@ migrate = Migrate()
 csrf = CSRFProtect()
 babel = Babel()
 login_manager = LoginManager()
+
+
+def _client_key() -> str:
+    """Throttling key: a keyed hash of the client address, so not even memory holds the raw IP."""
+    import hashlib
+    import hmac
+
+    from flask import current_app, request
+
+    address = (request.remote_addr or "").encode()
+    return hmac.new(current_app.config["SECRET_KEY"].encode(), address, hashlib.sha256).hexdigest()[:32]
+
+
+#: Throttles failed logins and answer-code guesses; counters live in memory (per worker) unless
+#: RATELIMIT_STORAGE_URI names a shared store.
+limiter = Limiter(key_func=_client_key, default_limits=[], storage_uri="memory://")
