@@ -60,6 +60,12 @@ class Poster:
     anonymity: str = ""
     round_name: str = ""
 
+    @property
+    def name_length(self) -> str:
+        """'short', 'long' or 'very-long': the band's type size steps down so the page never spills over."""
+        length = len(self.unit_name)
+        return "short" if length <= 36 else "long" if length <= 80 else "very-long"
+
 
 @dataclass(frozen=True)
 class CodeCard:
