@@ -6,6 +6,7 @@ open links (and --codes answer codes per afsnit for the staff round), then times
 templates + QR codes) and the WeasyPrint render separately, and prints the page count and PDF size.
 """
 import argparse
+import logging
 import os
 import subprocess
 import sys
@@ -67,8 +68,6 @@ def main(argv=None) -> None:
     parser.add_argument("--codes", type=int, default=10, help="answer codes per afsnit in the staff round")
     parser.add_argument("--out", help="also write the patient pack here")
     args = parser.parse_args(argv)
-    import logging
-
     with tempfile.TemporaryDirectory() as tmp:
         app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{os.path.join(tmp, 'bench.db')}",
                           "SECRET_KEY": "bench", "SURVEYAPP_PUBLIC_URL": "https://survey.example.dk"})

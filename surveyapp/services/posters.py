@@ -8,9 +8,9 @@ import logging
 from dataclasses import dataclass, field
 
 from flask import render_template
-from markupsafe import escape
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from markupsafe import escape
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
