@@ -126,3 +126,11 @@ def test_machine_made_catalogs_say_so_and_translate_what_patients_meet(lang):
         message = catalog.get(msgid)
         assert message is not None and message.string and "fuzzy" not in message.flags, (lang, msgid)
         assert message.string != msgid
+
+
+def test_unreviewed_languages_must_be_languages_of_the_questionnaire():
+    data = patient_data()
+    data["unreviewed_languages"] = ["de", "tr"]
+    with pytest.raises(qs.QuestionnaireError) as error:
+        qs.validate(data)
+    assert error.value.errors == ["unreviewed_languages: expected a list of languages taken from languages"]
