@@ -148,3 +148,113 @@ class TokenForm(FlaskForm):
 class QuestionnaireImportForm(FlaskForm):
     file = FileField(_l("Questionnaire file (YAML or JSON)"),
                      validators=[FileRequired(message=_l("Choose a questionnaire file."))])
+
+
+KIND_CHOICES = [SelectChoice("scale", _l("Scale (scored)")), SelectChoice("choice", _l("Choice (background question)")),
+                SelectChoice("text", _l("Free text"))]
+CODE_PATTERN = Regexp(r"^[a-z0-9_]+$", message=_l("Use lower-case letters, digits and underscore only."))
+
+
+class QuestionnaireNewForm(FlaskForm):
+    code = StringField(_l("Code"), validators=[
+        InputRequired(message=_l("Enter a code.")), Length(max=60, message=_l("The code can have at most 60 characters.")),
+        Regexp(r"^[a-z0-9\-]+$", message=_l("Use lower-case letters, digits and dash only."))])
+    audience = SelectField(_l("Audience"), choices=[SelectChoice("staff", _l("Staff")),
+                                                   SelectChoice("patient", _l("Patients"))],
+                           validators=[InputRequired(message=_l("Choose an audience."))])
+    languages = MultiCheckboxField(_l("Languages"), validate_choice=False)
+
+    def validate_languages(self, field):
+        if "da" not in (field.data or []):
+            raise ValidationError(_l("Danish must be one of the languages."))
+
+
+def _text_fields(languages: list[str], prefix: str, label, required: bool, long: bool = False) -> dict:
+    from wtforms import TextAreaField
+    from surveyapp.i18n import LANGUAGE_NAMES
+
+    kind = TextAreaField if long else StringField
+    fields = {}
+    for lang in languages:
+        validators = [Length(max=2000, message=_l("The text can have at most 2000 characters."))]
+        if required:
+            validators.insert(0, InputRequired(message=_l("Enter the text in every language.")))
+        else:
+            validators.insert(0, Optional())
+        fields[f"{prefix}_{lang}"] = kind(f"{label} · {LANGUAGE_NAMES.get(lang, lang)}", validators=validators)
+    return fields
+
+
+def questionnaire_meta_form(languages: list[str]):
+    """Title and introduction per language."""
+    fields = {**_text_fields(languages, "title", _l("Title"), True),
+              **_text_fields(languages, "intro", _l("Introduction"), False, long=True)}
+    return type("QuestionnaireMetaForm", (FlaskForm,), fields)
+
+
+def item_form(languages: list[str]):
+    """An item: code, kind, dimension, scale, flags, and its text and help per language."""
+    fields = {
+        "code": StringField(_l("Item code (keep it across versions)"), validators=[
+            InputRequired(message=_l("Enter a code.")), Length(max=60, message=_l("The code can have at most 60 characters.")),
+            CODE_PATTERN]),
+        "kind": SelectField(_l("Kind"), choices=KIND_CHOICES, validators=[InputRequired(message=_l("Choose a kind."))]),
+        "dimension": StringField(_l("Dimension"), validators=[
+            Optional(), Length(max=100, message=_l("The dimension can have at most 100 characters."))]),
+        "scale_id": SelectField(_l("Answer scale"), coerce=_int_or_none, validate_choice=False, validators=[Optional()]),
+        "key": BooleanField(_l("Key item (measured against the target)")),
+        "reverse": BooleanField(_l("Reverse-scored (agreement is negative)")),
+        "required": BooleanField(_l("Required")),
+        "max_length": IntegerField(_l("Longest answer in characters (free text)"), validators=[
+            Optional(), NumberRange(min=1, max=10000, message=_l("Enter a number from 1 to 10000."))]),
+        **_text_fields(languages, "text", _l("Question"), True, long=True),
+        **_text_fields(languages, "help", _l("Help text"), False),
+    }
+    return type("ItemForm", (FlaskForm,), fields)
+
+
+class _ScaleFormBase(FlaskForm):
+    languages: list[str] = []
+    rows = 0
+
+    def options(self) -> list[dict]:
+        """The filled-in rows as option dicts, in order."""
+        out = []
+        for n in range(self.rows):
+            value = self[f"value_{n}"].data
+            if value is None:
+                continue
+            out.append({"value": value, "positive": bool(self[f"positive_{n}"].data),
+                        "not_applicable": bool(self[f"na_{n}"].data),
+                        "label": {lang: (self[f"label_{n}_{lang}"].data or "").strip() for lang in self.languages}})
+        return out
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        for n in range(self.rows):
+            labels = [(self[f"label_{n}_{lang}"].data or "").strip() for lang in self.languages]
+            if self[f"value_{n}"].data is None:
+                if any(labels):
+                    self[f"value_{n}"].errors.append(_l("Give the option a value."))
+                    ok = False
+            elif not all(labels):
+                self[f"value_{n}"].errors.append(_l("Give the option a label in every language."))
+                ok = False
+        return ok
+
+
+def scale_form(languages: list[str], rows: int):
+    """An answer scale: its code and up to `rows` options (empty rows are ignored)."""
+    fields = {"code": StringField(_l("Scale code"), validators=[
+        InputRequired(message=_l("Enter a code.")), Length(max=60, message=_l("The code can have at most 60 characters.")),
+        CODE_PATTERN])}
+    for n in range(rows):
+        fields[f"value_{n}"] = IntegerField(_l("Value"), validators=[
+            Optional(), NumberRange(min=-1000, max=1000, message=_l("Enter a whole number."))])
+        fields[f"positive_{n}"] = BooleanField(_l("Positive"))
+        fields[f"na_{n}"] = BooleanField(_l("Not applicable"))
+        for lang in languages:
+            fields[f"label_{n}_{lang}"] = StringField(lang, validators=[
+                Optional(), Length(max=200, message=_l("The label can have at most 200 characters."))])
+    fields.update(languages=list(languages), rows=rows)
+    return type("ScaleForm", (_ScaleFormBase,), fields)

@@ -96,8 +96,12 @@ def afsnit_below(unit_ids: list[int]) -> list[int]:
 
 
 def questionnaire_choices() -> list[Questionnaire]:
-    """Every questionnaire version, by code and newest version first."""
-    return list(db.session.scalars(select(Questionnaire).order_by(Questionnaire.code, Questionnaire.version.desc())))
+    """The complete questionnaire versions a round can use, by code and newest version first."""
+    from .questionnaire_editor import usable_ids
+
+    usable = usable_ids()
+    return [q for q in db.session.scalars(select(Questionnaire).order_by(Questionnaire.code, Questionnaire.version.desc()))
+            if q.id in usable]
 
 
 def manageable(user: User, round_: Round) -> bool:
@@ -133,8 +137,12 @@ def _units_for(user: User, unit_ids: list[int]) -> list[Unit]:
 def create(actor: User, questionnaire: Questionnaire, name: str, opens_at: datetime, closes_at: datetime,
            unit_ids: list[int], target: float, min_group: int, cloned_from: Round | None = None) -> Round:
     """A new round with a link per afsnit; times in UTC. Raises RoundError on units outside the scope."""
+    from .questionnaire_editor import problems
+
     if closes_at <= opens_at:
         raise RoundError(_("The round must close after it opens."))
+    if not questionnaire.items or problems(questionnaire):
+        raise RoundError(_("This questionnaire version is not complete; finish it before a round uses it."))
     units = _units_for(actor, unit_ids)
     round_ = create_round(questionnaire, name.strip(), opens_at, closes_at, units, target, min_group)
     after = _state(round_)
