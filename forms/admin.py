@@ -84,6 +84,15 @@ class RoundForm(FlaskForm):
             raise ValidationError(_l("Choose at least one afsnit."))
 
 
+class RoundEditForm(RoundForm):
+    """Name, times, target and threshold; the questionnaire and afsnit of an existing round change elsewhere."""
+    questionnaire_id = None
+    units = None
+
+    def validate_units(self, field):  # no units field here
+        pass
+
+
 class AddUnitsForm(FlaskForm):
     units = MultiCheckboxField(_l("Afsnit to add"), coerce=int, validate_choice=False)
 

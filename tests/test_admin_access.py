@@ -28,7 +28,7 @@ def admin_urls(w) -> list[tuple[str, str]]:
         ("GET", "/admin/units/import"), ("POST", "/admin/units/import/confirm"),
         ("GET", "/admin/rounds"), ("GET", "/admin/rounds/new"), ("GET", f"/admin/rounds/{w['own'].id}"),
         ("POST", f"/admin/rounds/{w['own'].id}/units"), ("POST", f"/admin/rounds/{w['own'].id}/close"),
-        ("POST", f"/admin/rounds/{w['own'].id}/reopen"),
+        ("POST", f"/admin/rounds/{w['own'].id}/reopen"), ("GET", f"/admin/rounds/{w['own'].id}/edit"),
         ("GET", "/admin/users"), ("GET", "/admin/users/new"), ("GET", f"/admin/users/{w['user'].id}"),
         ("POST", f"/admin/users/{w['user'].id}/invite"),
         ("GET", "/admin/tokens"), ("POST", f"/admin/tokens/{w['token'].id}/revoke"),
@@ -72,7 +72,7 @@ def test_coordinators_get_403_on_admin_only_pages_and_their_own_rounds_otherwise
     login_as("coordinator", units=[world["org"]["H"]])
     own = world["own"].id
     allowed = COORDINATOR_PAGES | {f"/admin/rounds/{own}", f"/admin/rounds/{own}/units", f"/admin/rounds/{own}/close",
-                                   f"/admin/rounds/{own}/reopen"}
+                                   f"/admin/rounds/{own}/reopen", f"/admin/rounds/{own}/edit"}
     for method, url in admin_urls(world):
         status = client.open(url, method=method).status_code
         if url in allowed:
@@ -81,7 +81,7 @@ def test_coordinators_get_403_on_admin_only_pages_and_their_own_rounds_otherwise
             assert status == 403, url
     foreign = world["foreign"].id
     for method, url in [("GET", f"/admin/rounds/{foreign}"), ("POST", f"/admin/rounds/{foreign}/units"),
-                        ("POST", f"/admin/rounds/{foreign}/close"), ("POST", f"/admin/rounds/{foreign}/reopen"),
+                        ("POST", f"/admin/rounds/{foreign}/close"), ("POST", f"/admin/rounds/{foreign}/reopen"), ("GET", f"/admin/rounds/{foreign}/edit"),
                         ("GET", f"/admin/rounds/new?from={foreign}")]:
         assert client.open(url, method=method).status_code == 404, url
 

@@ -166,6 +166,24 @@ def clone_defaults(round_: Round) -> dict:
     }
 
 
+def update(actor: User, round_: Round, name: str, opens_at: datetime, closes_at: datetime, target: float,
+           min_group: int) -> None:
+    """Change name, times (UTC), target and threshold. Once answers have come in, the opening time stays."""
+    if closes_at <= opens_at:
+        raise RoundError(_("The round must close after it opens."))
+    has_responses = db.session.scalar(select(func.count()).select_from(Response)
+                                      .where(Response.round_id == round_.id)) > 0
+    if has_responses and opens_at != round_.opens_at:
+        raise RoundError(_("Answers have come in: the opening time can no longer change."))
+    before = _state(round_)
+    round_.name, round_.opens_at, round_.closes_at = name.strip(), opens_at, closes_at
+    round_.target, round_.min_group = target, min_group
+    db.session.flush()
+    after = _state(round_)
+    if after != before:
+        audit.record(actor, "round.update", round_, before, after)
+
+
 def add_units(actor: User, round_: Round, unit_ids: list[int]) -> list[Unit]:
     """Add afsnit to a round that has not closed, with a link of each kind the round uses."""
     if round_.status() == "closed":

@@ -3,7 +3,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from forms.admin import ActionForm, AddUnitsForm, ReopenForm, RoundForm
+from forms.admin import ActionForm, AddUnitsForm, ReopenForm, RoundEditForm, RoundForm
 
 from ..extensions import db
 from ..models import Questionnaire
@@ -121,3 +121,24 @@ def round_reopen(round_id: int):
         db.session.commit()
         flash(_("The round is open again."), "success")
     return redirect(url_for("admin.round_view", round_id=round_id))
+
+
+@bp.route("/rounds/<int:round_id>/edit", methods=["GET", "POST"])
+@for_coordinators
+def round_edit(round_id: int):
+    round_ = rounds_admin.get_round(current_user, round_id) or abort(404)
+    data = {"name": round_.name, "opens_at": rounds_admin.to_local(round_.opens_at),
+            "closes_at": rounds_admin.to_local(round_.closes_at), "target": round(round_.target * 100),
+            "min_group": round_.min_group}
+    form = RoundEditForm(data=data) if request.method == "GET" else RoundEditForm()
+    if form.validate_on_submit():
+        try:
+            rounds_admin.update(current_user, round_, form.name.data, rounds_admin.to_utc(form.opens_at.data),
+                                rounds_admin.to_utc(form.closes_at.data), form.target.data / 100, form.min_group.data)
+        except RoundError as exc:
+            form.opens_at.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("The round was saved."), "success")
+            return redirect(url_for("admin.round_view", round_id=round_id))
+    return render_template("admin/round_edit.html", form=form, round=round_)
