@@ -152,3 +152,12 @@ def test_opening_time_stays_once_answers_have_come_in(app, make_round, make_user
     else:
         raise AssertionError("the opening time moved under the answers")
     rounds_admin.update(admin, round_, round_.name, round_.opens_at, round_.closes_at + timedelta(days=7), 0.8, 5)
+
+
+def test_unreadable_numbers_and_times_get_danish_messages(client, login_as, make_org, app):
+    org = make_org("H")
+    login_as("admin")
+    page = client.post("/admin/rounds/new", data=round_data([org["H-A1"]], opens_at="i morgen", target="firs",
+                                                            questionnaire_id="999")).get_data(as_text=True)
+    for message in ("Angiv dato og klokkeslæt som 2026-03-02 08:00.", "Angiv et helt tal.", "Vælg en af mulighederne."):
+        assert message in page
