@@ -177,3 +177,16 @@ def test_coordinator_sees_only_the_units_in_scope_and_cannot_change_them(client,
     assert client.get(f"/admin/units/{org['H-A1'].id}").status_code == 403
     assert client.get("/admin/units/import").status_code == 403
     assert client.get("/admin/units/export.csv").status_code == 403
+
+
+def test_deactivating_an_afdeling_deactivates_its_afsnit(client, login_as, make_org, app):
+    org = make_org("H")
+    login_as("admin")
+    client.post(f"/admin/units/{org['H-A'].id}", data={"name": "Afdeling A", "parent_id": org["H"].id})
+    db.session.expire_all()
+    assert [org[c].active for c in ("H-A", "H-A1", "H-A2", "H-B1")] == [False, False, False, True]
+    assert db.session.scalar(select(db.func.count(AuditEntry.id))) == 3
+    # Reactivating an afsnit below the inactive afdeling is refused with a reason.
+    page = client.post(f"/admin/units/{org['H-A1'].id}", data={"name": "Afsnit A1", "parent_id": org["H-A"].id,
+                                                               "active": "y"}).get_data(as_text=True)
+    assert "Genaktivér H-A først" in page

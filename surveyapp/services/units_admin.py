@@ -136,7 +136,20 @@ def update_unit(actor: User, unit: Unit, name: str, parent: Unit | None, headcou
     if after != before:
         action = "unit.deactivate" if before["active"] and not active else "unit.update"
         audit.record(actor, action, unit, before, after)
+    if before["active"] and not active:
+        _deactivate_below(actor, unit)
     return unit
+
+
+def _deactivate_below(actor: User, unit: Unit) -> None:
+    """A deactivated afdeling takes its afsnit with it: no active unit sits below an inactive one."""
+    for child in unit.children:
+        if child.active:
+            before = audit.snapshot(child, UNIT_FIELDS)
+            child.active = False
+            db.session.flush()
+            audit.record(actor, "unit.deactivate", child, before, audit.snapshot(child, UNIT_FIELDS))
+        _deactivate_below(actor, child)
 
 
 def can_delete(unit: Unit) -> bool:
