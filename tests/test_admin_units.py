@@ -190,3 +190,28 @@ def test_deactivating_an_afdeling_deactivates_its_afsnit(client, login_as, make_
     page = client.post(f"/admin/units/{org['H-A1'].id}", data={"name": "Afsnit A1", "parent_id": org["H-A"].id,
                                                                "active": "y"}).get_data(as_text=True)
     assert "Genaktivér H-A først" in page
+
+
+def test_a_danish_excel_file_with_bom_crlf_and_quotes_is_accepted(app):
+    plan = plan_for("excel-danish.csv")
+    assert plan.ok, plan.errors
+    assert [(r.code, r.name, r.headcount, r.active) for r in plan.created] == [
+        ("NSR", "Sygehus Syd, Næstved", None, True), ("NSR-MED", "Medicinsk afdeling", None, True),
+        ("NSR-MED-M1", "Afsnit Ø1", 24, True)]
+
+
+def test_an_afsnit_can_only_be_moved_to_an_afdeling(client, login_as, make_org, app):
+    org = make_org("H")
+    login_as("admin")
+    page = client.get(f"/admin/units/{org['H-A1'].id}").get_data(as_text=True)
+    assert f'value="{org["H-B"].id}"' in page and f'value="{org["H"].id}"' not in page
+    page = client.post(f"/admin/units/{org['H-A1'].id}", data={"name": "Afsnit A1", "parent_id": org["H"].id,
+                                                               "active": "y"}).get_data(as_text=True)
+    assert "Et afsnit skal ligge under en afdeling." in page
+
+
+def test_wrong_parent_levels_are_refused_per_line(app):
+    errors = plan_for("levels.csv").errors
+    assert errors == [(4, "A-1-x er et afsnit og skal ligge under en afdeling."),
+                      (5, "A-2 er en afdeling og skal ligge under et sygehus."),
+                      (6, "Et sygehus har ingen overordnet enhed, men B angiver A.")]

@@ -85,7 +85,7 @@ def decode(data: bytes) -> tuple[str | None, list[tuple[int, str]]]:
 
 def _separator(header: str) -> str | None:
     for separator in (",", ";"):
-        if [c.strip().lower() for c in header.split(separator)] == list(COLUMNS):
+        if [c.strip().strip('"').lower() for c in header.split(separator)] == list(COLUMNS):
             return separator
     return None
 
@@ -190,8 +190,10 @@ def _check_tree(rows: list[Row], existing: dict[str, Unit], errors: list, refuse
                 errors.append((line, str(_l("A sygehus has no parent, but %(code)s names %(parent)s.",
                                             code=code, parent=parent))))
             elif wanted is not None and have != wanted:
-                errors.append((line, str(_l("The parent of %(level)s %(code)s must be a %(wanted)s.",
-                                            level=level, code=code, wanted=wanted))))
+                message = (_l("%(code)s is an afdeling and must sit below a sygehus.", code=code)
+                           if level == "afdeling" else
+                           _l("%(code)s is an afsnit and must sit below an afdeling.", code=code))
+                errors.append((line, str(message)))
 
 
 def plan(text: str, deactivate_missing: bool = False) -> ImportPlan:

@@ -94,7 +94,8 @@ def _check_parent(level: str, parent: Unit | None, unit: Unit | None = None) -> 
     if wanted is None and parent is not None:
         raise UnitError(_("A sygehus has no parent."))
     if wanted is not None and (parent is None or parent.level != wanted):
-        raise UnitError(_("The parent of an %(level)s must be a %(wanted)s.", level=level, wanted=wanted))
+        raise UnitError(_("An afdeling must sit below a sygehus.") if level == "afdeling"
+                        else _("An afsnit must sit below an afdeling."))
     if unit is not None and parent is not None:
         node = parent
         while node is not None:
