@@ -169,3 +169,13 @@ def test_invitation_is_mailed_only_when_a_mail_server_is_configured(client, logi
     link = re.search(r'<code id="invitation-url">([^<]+)</code>', page).group(1)
     assert message["To"] == "ny@example.org" and link in message.get_content() and link.endswith("/" + link.split("/")[-1])
     assert "sendt med mail" in page and path not in page
+
+
+def test_a_deactivated_users_open_session_ends(client, login_as, make_user, make_org, app):
+    org = make_org("H")
+    coordinator = login_as("coordinator", units=[org["H"]])
+    assert client.get("/admin/rounds").status_code == 200
+    coordinator.active = False
+    db.session.commit()
+    response = client.get("/admin/rounds")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
