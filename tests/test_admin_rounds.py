@@ -161,3 +161,20 @@ def test_unreadable_numbers_and_times_get_danish_messages(client, login_as, make
                                                             questionnaire_id="999")).get_data(as_text=True)
     for message in ("Angiv dato og klokkeslæt som 2026-03-02 08:00.", "Angiv et helt tal.", "Vælg en af mulighederne."):
         assert message in page
+
+
+def test_round_page_links_the_poster_pack_only_where_posters_exist(client, login_as, make_round, app):
+    round_ = make_round()
+    if "posters.round_pack" not in app.view_functions:
+        app.add_url_rule("/test-plakater/<int:round_id>.pdf", endpoint="posters.round_pack",
+                         view_func=lambda round_id: "")
+    login_as("admin")
+    page = client.get(f"/admin/rounds/{round_.id}").get_data(as_text=True)
+    assert "Plakater til alle afsnit (PDF)" in page
+
+
+def test_round_page_has_no_poster_link_without_the_posters_part(client, login_as, make_round, app):
+    round_ = make_round()
+    login_as("admin")
+    page = client.get(f"/admin/rounds/{round_.id}").get_data(as_text=True)
+    assert ("Plakater til alle afsnit" in page) == ("posters.round_pack" in app.view_functions)

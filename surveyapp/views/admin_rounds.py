@@ -1,5 +1,5 @@
 """Survey rounds: list, create (or clone), add units, close early, reopen. Coordinators too, in their scope."""
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -59,6 +59,13 @@ def round_new():
                            choices=rounds_admin.unit_choices(current_user), ticked=set(form.units.data or []))
 
 
+def _posters_url(round_id: int) -> str | None:
+    """The round's poster pack, where the posters blueprint is installed (it is built alongside this one)."""
+    if "posters.round_pack" not in current_app.view_functions:
+        return None
+    return url_for("posters.round_pack", round_id=round_id)
+
+
 @bp.get("/rounds/<int:round_id>")
 @for_coordinators
 def round_view(round_id: int):
@@ -68,7 +75,8 @@ def round_view(round_id: int):
     reopen = ReopenForm(data={"closes_at": rounds_admin.to_local(round_.closes_at)})
     return render_template("admin/round.html", round=round_, status=round_.status(), action=ActionForm(),
                            reopen=reopen, add=AddUnitsForm(), addable=addable,
-                           links=rounds_admin.link_counts(round_), responses=rounds_admin.response_counts(round_))
+                           links=rounds_admin.link_counts(round_), responses=rounds_admin.response_counts(round_),
+                           posters_url=_posters_url(round_.id))
 
 
 @bp.post("/rounds/<int:round_id>/units")
