@@ -215,3 +215,15 @@ def test_wrong_parent_levels_are_refused_per_line(app):
     assert errors == [(4, "A-1-x er et afsnit og skal ligge under en afdeling."),
                       (5, "A-2 er en afdeling og skal ligge under et sygehus."),
                       (6, "Et sygehus har ingen overordnet enhed, men B angiver A.")]
+
+
+def test_an_active_unit_below_an_inactive_one_is_refused(app, make_org):
+    assert plan_for("inactive-parent.csv").errors == [
+        (4, "A-1-x er aktiv, men ligger under A-1, som ikke er; deaktivér også A-1-x, eller behold A-1 aktiv.")]
+    make_org("H")
+    text = org_import.export_csv().replace("H-A,Afdeling A,H,afdeling,,1", "H-A,Afdeling A,H,afdeling,,0")
+    lines = text.splitlines()
+    only_afdeling = "\n".join([lines[0]] + [line for line in lines if line.startswith("H-A,")])
+    errors = org_import.plan(only_afdeling).errors  # its afsnit are not in the file but would stay active
+    assert [line for line, _ in errors] == [2, 2]
+    assert org_import.plan(text.replace("afsnit,20,1", "afsnit,20,0")).ok

@@ -196,6 +196,21 @@ def _check_tree(rows: list[Row], existing: dict[str, Unit], errors: list, refuse
                 errors.append((line, str(message)))
 
 
+def _check_active(rows: list[Row], existing: dict[str, Unit], errors: list, deactivate_missing: bool) -> None:
+    """No active unit below an inactive one, as the tree would be after the import."""
+    lines = {row.code: row.line for row in rows}
+    state = {code: (u.active and not (deactivate_missing and code not in lines), u.parent.code if u.parent else None)
+             for code, u in existing.items()}
+    state.update({row.code: (row.active, row.parent_code) for row in rows})
+    for code, (active, parent) in state.items():
+        if not active or parent not in state or state[parent][0]:
+            continue
+        line = lines.get(code) or lines.get(parent)
+        if line is not None:
+            errors.append((line, str(_l("%(code)s is active but sits below %(parent)s, which is not; deactivate "
+                                        "%(code)s too or keep %(parent)s active.", code=code, parent=parent))))
+
+
 def plan(text: str, deactivate_missing: bool = False) -> ImportPlan:
     """Check a CSV text against the database and say what importing it would do; writes nothing."""
     result = ImportPlan()
@@ -204,6 +219,7 @@ def plan(text: str, deactivate_missing: bool = False) -> ImportPlan:
     existing = {u.code: u for u in db.session.scalars(select(Unit))}
     if rows:
         _check_tree(rows, existing, result.errors, refused)
+        _check_active(rows, existing, result.errors, deactivate_missing)
     result.errors.sort(key=lambda e: e[0])
     result.rows = rows
     in_file = set()
