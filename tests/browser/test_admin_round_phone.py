@@ -56,3 +56,19 @@ def test_coordinator_clones_last_years_round_for_the_repeat_measurement(page: Pa
     repeat = db.session.scalar(select(Round).where(Round.name == "Baseline (gentagelse)"))
     assert [u.code for u in repeat.units] == ["H-A1", "H-A2"]
     assert repeat.questionnaire_id == baseline.questionnaire_id
+
+
+def test_ticking_a_whole_afdeling_ticks_its_afsnit_at_once(page: Page, live_server, make_user, make_org):
+    make_org("H")
+    user = make_user("admin")
+    page.goto(live_server + "/login")
+    page.get_by_label("E-mail").fill(user.email)
+    page.get_by_label("Adgangskode").fill(PASSWORD)
+    page.get_by_role("button", name="Log ind").click()
+    page.goto(live_server + "/admin/rounds/new")
+    page.get_by_label("Hele Afdeling A").check()
+    expect(page.get_by_label("Afsnit A1")).to_be_checked()
+    expect(page.get_by_label("Afsnit A2")).to_be_checked()
+    expect(page.get_by_label("Afsnit B1")).not_to_be_checked()
+    page.get_by_label("Hele Afdeling A").uncheck()
+    expect(page.get_by_label("Afsnit A1")).not_to_be_checked()
