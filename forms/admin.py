@@ -205,11 +205,20 @@ def _text_fields(languages: list[str], prefix: str, label, required: bool, long:
     return fields
 
 
+class _MetaFormBase(FlaskForm):
+    languages = MultiCheckboxField(_l("Languages the respondent may choose"), validate_choice=False)
+
+    def validate_languages(self, field):
+        if "da" not in (field.data or []):
+            raise ValidationError(_l("Danish must be one of the languages."))
+
+
 def questionnaire_meta_form(languages: list[str]):
-    """Title and introduction per language."""
-    fields = {**_text_fields(languages, "title", _l("Title"), True),
+    """Languages, and title and introduction per language (Danish title required; gaps are listed as problems)."""
+    fields = {**_text_fields(["da"], "title", _l("Title"), True),
+              **_text_fields([lang for lang in languages if lang != "da"], "title", _l("Title"), False),
               **_text_fields(languages, "intro", _l("Introduction"), False, long=True)}
-    return type("QuestionnaireMetaForm", (FlaskForm,), fields)
+    return type("QuestionnaireMetaForm", (_MetaFormBase,), fields)
 
 
 def item_form(languages: list[str]):

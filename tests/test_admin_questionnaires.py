@@ -99,7 +99,8 @@ def test_admin_builds_a_questionnaire_with_a_scale_and_uses_it_in_a_round(client
     client.post("/admin/questionnaires/new", data={"code": "hygiejne", "audience": "staff", "languages": ["da", "en"]})
     q = questionnaires.find("hygiejne")
     assert editor.problems(q)  # an empty questionnaire is not ready
-    client.post(f"/admin/questionnaires/{q.id}/meta", data={"title_da": "Hygiejne", "title_en": "Hygiene"})
+    client.post(f"/admin/questionnaires/{q.id}/meta", data={"title_da": "Hygiejne", "title_en": "Hygiene",
+                                                                  "languages": ["da", "en"]})
     page = client.post(f"/admin/questionnaires/{q.id}/scales/new", data={
         "code": "ja_nej", "value_0": "1", "label_0_da": "Ja", "label_0_en": "Yes", "positive_0": "y",
         "value_1": "0", "label_1_da": "Nej", "label_1_en": "", "value_2": "", "label_2_da": "Måske"}) \
@@ -141,3 +142,19 @@ def test_export_and_import_round_trip_with_clear_errors(client, login_as, app):
     page = client.post("/admin/questionnaires", data={"file": (io.BytesIO(b"\xff\xfe: ["), "bad.yaml")},
                        content_type="multipart/form-data").get_data(as_text=True)
     assert "bad.yaml" in page and "Filen blev afvist" in page
+
+
+def test_adding_a_language_asks_for_its_texts(client, login_as, app):
+    q = builtin()
+    login_as("admin")
+    response = client.post(f"/admin/questionnaires/{q.id}/meta", data={
+        "languages": ["da", "en", "de"], "title_da": "Patientsikkerhedskultur", "title_en": "Patient safety culture"})
+    assert response.headers["Location"].endswith(f"/admin/questionnaires/{q.id}/meta")
+    db.session.expire_all()
+    assert q.languages == ["da", "en", "de"]
+    assert any("missing text in de" in problem for problem in editor.problems(q))
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert 'name="title_de"' in page
+    page = client.post(f"/admin/questionnaires/{q.id}/meta", data={"languages": ["en"], "title_da": "X"}) \
+        .get_data(as_text=True)
+    assert "Dansk skal være et af sprogene." in page

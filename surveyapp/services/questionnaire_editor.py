@@ -78,6 +78,8 @@ def update_meta(actor: User, questionnaire: Questionnaire, title: dict, intro: d
     _editable(questionnaire)
     before = _meta(questionnaire)
     questionnaire.title, questionnaire.intro, questionnaire.languages = title, intro, languages
+    questionnaire.unreviewed_languages = [lang for lang in questionnaire.unreviewed_languages or []
+                                          if lang in languages]
     db.session.flush()
     audit.record(actor, "questionnaire.update", questionnaire, before, _meta(questionnaire))
 

@@ -80,11 +80,16 @@ def questionnaire_meta(questionnaire_id: int):
         return _frozen_redirect(q)
     data = {f"title_{lang}": q.title.get(lang, "") for lang in q.languages}
     data.update({f"intro_{lang}": (q.intro or {}).get(lang, "") for lang in q.languages})
+    data["languages"] = list(q.languages)
     form = questionnaire_meta_form(q.languages)(data=data if request.method == "GET" else None)
+    form.languages.choices = [(lang, LANGUAGE_NAMES[lang]) for lang in PATIENT_LANGUAGES]
     if form.validate_on_submit():
+        added = [lang for lang in form.languages.data if lang not in q.languages]
         editor.update_meta(current_user, q, _texts(form, "title", q.languages), _texts(form, "intro", q.languages),
-                           q.languages)
+                           [lang for lang in PATIENT_LANGUAGES if lang in form.languages.data])
         db.session.commit()
+        if added:  # the new language's title and introduction are written on the same page
+            return redirect(url_for("admin.questionnaire_meta", questionnaire_id=q.id))
         return redirect(url_for("admin.questionnaire_view", questionnaire_id=q.id))
     return render_template("admin/questionnaire_meta.html", q=q, form=form)
 
