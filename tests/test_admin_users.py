@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from surveyapp.extensions import db
 from surveyapp.models import ApiToken, AuditEntry, Invitation, User
-from surveyapp.services import tokens, users_admin
+from surveyapp.services import tokens
 from surveyapp.timeutil import utcnow
 from tests.conftest import PASSWORD
 

@@ -4,7 +4,6 @@ A version that a round has used is frozen: nothing in it changes, so the round's
 meaning. Editing it means making a new version, a copy with the same item codes, so results compare
 between rounds per item code.
 """
-import logging
 
 import yaml
 from flask_babel import gettext as _
@@ -16,7 +15,6 @@ from ..models import AnswerScale, Item, Questionnaire, Round, ScaleOption, User
 from . import audit
 from .questionnaires import QuestionnaireError, build, find, install, to_data, validate
 
-logger = logging.getLogger(__name__)
 
 
 class EditorError(ValueError):

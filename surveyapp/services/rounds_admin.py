@@ -3,7 +3,6 @@
 A round's state is derived from its dates, so closing early moves `closes_at` to now and reopening moves
 it to a new time; the audit trail keeps the times before and after.
 """
-import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -21,7 +20,6 @@ from .links import add_link
 from .rounds import create_round
 from .scopes import child_map, descendants, visible_unit_ids
 
-logger = logging.getLogger(__name__)
 ROUND_FIELDS = ("name", "questionnaire_id", "opens_at", "closes_at", "target", "min_group")
 
 

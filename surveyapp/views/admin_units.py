@@ -1,5 +1,5 @@
 """Administration of the organisation: the tree, one unit, CSV import and export."""
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
