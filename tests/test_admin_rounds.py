@@ -178,3 +178,12 @@ def test_round_page_has_no_poster_link_without_the_posters_part(client, login_as
     login_as("admin")
     page = client.get(f"/admin/rounds/{round_.id}").get_data(as_text=True)
     assert ("Plakater til alle afsnit" in page) == ("posters.round_pack" in app.view_functions)
+
+
+def test_round_form_speaks_english_when_asked(client, login_as, make_org, app):
+    make_org("H")
+    login_as("admin")
+    page = client.get("/admin/rounds/new?lang=en").get_data(as_text=True)
+    assert "Name of the round" in page and "Tick its afsnit" in page and "Målerundens navn" not in page
+    page = client.post("/admin/rounds/new", data=round_data([], name="")).get_data(as_text=True)
+    assert "Enter a name for the round." in page
