@@ -1,7 +1,7 @@
 """Fill msgstrs of a .po from a YAML mapping (msgid: msgstr). Usage: fill_po.py LANG MAPPING.yaml"""
 import sys, yaml
 from babel.messages.pofile import read_po, write_po
-lang, mapping = sys.argv[1], yaml.safe_load(open(sys.argv[2]))
+lang, mapping = sys.argv[1], yaml.safe_load(open(sys.argv[2])) or {}
 path = f"translations/{lang}/LC_MESSAGES/messages.po"
 with open(path, "rb") as fh:
     cat = read_po(fh, locale=lang)

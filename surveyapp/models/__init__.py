@@ -1,4 +1,5 @@
 """The data model. Import from here: `from surveyapp.models import Unit, Round, ...`."""
+from .audits import AUDIT_KINDS, RULE_KINDS, Audit, AuditAnswer, AuditCriterion, AuditSample, AuditSchedule, AuditTemplate
 from .org import LEVELS, Unit
 from .questionnaires import AUDIENCES, ITEM_KINDS, AnswerScale, Item, Questionnaire, ScaleOption
 from .responses import Answer, Response
@@ -6,6 +7,8 @@ from .rounds import LINK_KINDS, CollectionLink, Round, round_units
 from .users import ROLES, ApiToken, User, user_units
 
 __all__ = [
+    "AUDIT_KINDS", "RULE_KINDS", "Audit", "AuditAnswer", "AuditCriterion", "AuditSample", "AuditSchedule",
+    "AuditTemplate",
     "AUDIENCES", "ITEM_KINDS", "LEVELS", "LINK_KINDS", "ROLES",
     "Answer", "AnswerScale", "ApiToken", "CollectionLink", "Item", "Questionnaire", "Response",
     "Round", "ScaleOption", "Unit", "User", "round_units", "user_units",
