@@ -4,8 +4,8 @@ from html import escape
 
 from markupsafe import Markup
 
-WIDTH, HEIGHT = 640, 280
-LEFT, RIGHT, TOP, BOTTOM = 44, 16, 16, 56
+WIDTH, HEIGHT = 480, 260
+LEFT, RIGHT, TOP, BOTTOM = 48, 12, 16, 64
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ def runchart_svg(shares: list[float], median: float | None, target: float, highl
     """An SVG run chart: shares (0-1) in order, the median and target lines; highlighted points are part of a signal."""
     count = len(shares)
     parts = [f'<svg class="runchart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="rc-title" '
-             f'xmlns="http://www.w3.org/2000/svg" font-family="DejaVu Sans, sans-serif" font-size="12">',
+             f'xmlns="http://www.w3.org/2000/svg" font-family="DejaVu Sans, sans-serif" font-size="13">',
              f'<title id="rc-title">{escape(text.title)}</title>']
     for tick in (0, 0.25, 0.5, 0.75, 1):
         y = _y(tick)

@@ -30,4 +30,4 @@ def test_signal_points_are_drawn_differently_and_text_is_escaped():
 
 def test_single_point_is_centred():
     root = ET.fromstring(str(chart([0.9])))
-    assert root.find(f"{NS}g/{NS}circle").get("cx") == "334.0"
+    assert root.find(f"{NS}g/{NS}circle").get("cx") == "258.0"
