@@ -185,3 +185,18 @@ def test_results_roll_up_from_samples_not_shares(client, login_as, make_org, mak
     assert by_code["H-A1"].implemented and not by_code["H-A2"].implemented and not by_code["H"].implemented
     page = client.get("/audit/resultater?template=isbar-vagtoverlevering").get_data(as_text=True)
     assert "15/20" in page and "Afsnit A1" in page
+
+
+def test_run_chart_downloads_as_a_pdf_with_the_same_numbers(client, login_as, ward, make_user, tmp_path):
+    import subprocess
+
+    record_finished(ward, make_user("admin"), [0.6, 0.7, 0.9])
+    login_as("coordinator", units=[ward])
+    response = client.get(f"/audit/resultater/{ward.id}/isbar-vagtoverlevering.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    (tmp_path / "report.pdf").write_bytes(response.data)
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "report.pdf"), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert "ISBAR ved vagtoverlevering" in text and "Afsnit A1" in text
+    assert "6/10" in text and "9/10" in text and "Side 1 / 1" in text
+    assert client.get(f"/audit/resultater/{ward.id + 100}/isbar-vagtoverlevering.pdf").status_code == 404

@@ -1,4 +1,5 @@
 """The data of the audit pages, finished for the templates (no queries or arithmetic in Jinja)."""
+from flask import render_template
 from flask_babel import format_date, format_percent
 from flask_babel import gettext as _
 from wtforms import SelectChoice
@@ -7,7 +8,9 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Audit, Unit, User
 from ..runchart import ChartText, runchart_svg
+from ..timeutil import utcnow
 from . import audit_templates, audits
+from .pdf import render_pdf
 from .scopes import can_see, visible_unit_ids
 
 
@@ -73,7 +76,7 @@ def run_chart_page_data(user: User, unit_id: int, template_code: str, lang: str)
     chart = audits.run_chart(unit, template_code)
     if chart is None:
         return {"unit": unit, "template_name": template.text(lang), "chart": None, "svg": None, "signals": [],
-                "points": [], "template_code": template_code}
+                "points": [], "template_code": template_code, "rule": rule_text(template)}
     highlighted = {i for s in chart.signals for i in range(s.start, s.end + 1)}
     text = ChartText(
         title=_("Run chart: %(template)s, %(unit)s", template=template.text(lang), unit=unit.name),
@@ -85,8 +88,9 @@ def run_chart_page_data(user: User, unit_id: int, template_code: str, lang: str)
     svg = runchart_svg([p.share for p in chart.points], chart.median, chart.target, highlighted, text)
     return {"unit": unit, "template_name": template.text(lang), "template_code": template_code, "chart": chart,
             "svg": svg, "signals": [signal_text(s, chart.points) for s in chart.signals],
-            "points": [{"point": p, "date": format_date(p.audited_on), "share": format_percent(p.share)}
-                       for p in chart.points]}
+            "rule": rule_text(template),
+            "points": [{"point": p, "date": format_date(p.audited_on), "share": format_percent(p.share),
+                        "counts": f"{p.correct}/{p.applicable}"} for p in chart.points]}
 
 
 def signal_text(signal, points) -> str:
@@ -101,3 +105,12 @@ def signal_text(signal, points) -> str:
     if signal.direction == "up":
         return _("Trend: %(n)s audits in a row rising (%(start)s – %(end)s).", n=signal.length, start=start, end=end)
     return _("Trend: %(n)s audits in a row falling (%(start)s – %(end)s).", n=signal.length, start=start, end=end)
+
+
+def run_chart_pdf(user: User, unit_id: int, template_code: str, lang: str) -> bytes | None:
+    """The run chart page of one afsnit and template as an A4 PDF; None if not visible."""
+    data = run_chart_page_data(user, unit_id, template_code, lang)
+    if data is None:
+        return None
+    html = render_template("pdf/audit_report.html", printed_on=format_date(utcnow().date()), **data)
+    return render_pdf(html)

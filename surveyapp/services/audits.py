@@ -129,6 +129,8 @@ class RunChartPoint:
     audited_on: date
     share: float
     implemented: bool
+    correct: int
+    applicable: int
 
 
 @dataclass(frozen=True)
@@ -160,7 +162,8 @@ def run_chart(unit: Unit, template_code: str) -> RunChart | None:
     for audit in audits:
         result = result_of(audit)
         if result.overall.share is not None:
-            points.append(RunChartPoint(audit.id, audit.audited_on, result.overall.share, result.implemented))
+            points.append(RunChartPoint(audit.id, audit.audited_on, result.overall.share, result.implemented,
+                                        result.overall.correct, result.overall.applicable))
     shares = [p.share for p in points]
     return RunChart(points=points, median=median(shares), target=float(rule_of(audits[-1].template).threshold),
                     signals=run_chart_signals(shares))

@@ -1,5 +1,5 @@
 """Auditors: start, record, resume and finish audits on a phone; everyone logged in: audit results."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -9,7 +9,8 @@ from forms.audits import FinishAuditForm, StartAuditForm, make_sample_form
 from ..extensions import db
 from ..models import AuditTemplate, Unit
 from ..services import audit_templates, audits
-from ..services.audit_views import audit_page_data, results_page_data, run_chart_page_data, start_choices
+from ..services.audit_views import (audit_page_data, results_page_data, run_chart_page_data, run_chart_pdf,
+                                   start_choices)
 from ..timeutil import utcnow
 
 bp = Blueprint("audits", __name__, url_prefix="/audit")
@@ -140,3 +141,12 @@ def run_chart(unit_id: int, template_code: str):
     if data is None:
         abort(404)
     return render_template("audits/run_chart.html", **data)
+
+
+@bp.get("/resultater/<int:unit_id>/<template_code>.pdf")
+def run_chart_download(unit_id: int, template_code: str):
+    pdf = run_chart_pdf(current_user, unit_id, template_code, _lang())
+    if pdf is None:
+        abort(404)
+    filename = f"audit-{template_code}-{unit_id}.pdf"
+    return Response(pdf, mimetype="application/pdf", headers={"Content-Disposition": f'attachment; filename="{filename}"'})
