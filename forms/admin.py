@@ -11,7 +11,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 LEVEL_CHOICES = [SelectChoice("sygehus", _l("Sygehus")), SelectChoice("afdeling", _l("Afdeling")),
                  SelectChoice("afsnit", _l("Afsnit"))]
 ROLE_CHOICES = [SelectChoice("admin", _l("Administrator")), SelectChoice("coordinator", _l("Coordinator")),
-                SelectChoice("viewer", _l("Viewer"))]
+                SelectChoice("auditor", _l("Auditor")), SelectChoice("viewer", _l("Viewer"))]
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 NOT_A_NUMBER = _l("Enter a whole number.")
 NOT_A_TIME = _l("Enter a date and time such as 2026-03-02 08:00.")

@@ -8,7 +8,7 @@ from flask_migrate import upgrade
 
 from .extensions import db
 from .models import ROLES
-from .services import demo, links, questionnaires, users
+from .services import audit_templates, demo, links, questionnaires, users
 
 
 @click.command("init-db")
@@ -17,6 +17,8 @@ def init_db() -> None:
     """Apply the migrations and load the built-in questionnaires (safe to run again)."""
     upgrade()
     installed = questionnaires.install_builtin()
+    db.session.commit()
+    installed += audit_templates.install_builtin()
     db.session.commit()
     for questionnaire, added in installed:
         state = "installed" if added else "already there"

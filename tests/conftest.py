@@ -13,7 +13,7 @@ from sqlalchemy.engine import make_url
 from surveyapp import create_app
 from surveyapp.extensions import db
 from surveyapp.models import Unit
-from surveyapp.services import questionnaires
+from surveyapp.services import audit_templates, questionnaires
 from surveyapp.services.rounds import create_round
 from surveyapp.services.users import create_user
 from surveyapp.timeutil import utcnow
@@ -107,6 +107,7 @@ def app(database_url, app_config):
     with app.app_context():
         _prepare_schema(database_url)
         questionnaires.install_builtin()
+        audit_templates.install_builtin()
         db.session.commit()
         yield app
         db.session.remove()

@@ -22,3 +22,19 @@ def test_migrations_upgrade_from_empty_to_the_models_schema(empty_database_url):
         with db.engine.connect() as connection:
             assert set(inspect(connection).get_table_names()) <= {"alembic_version"}
         db.engine.dispose()
+
+
+def test_migrated_schema_keeps_its_check_constraints(empty_database_url):
+    import pytest
+    from sqlalchemy import text
+    from sqlalchemy.exc import IntegrityError
+
+    app = make_test_app(empty_database_url)
+    with app.app_context():
+        upgrade()
+        insert = text("INSERT INTO app_user (email, role, active, created_at) VALUES (:e, :r, true, '2026-01-01')")
+        with db.engine.begin() as connection:
+            connection.execute(insert, {"e": "a@example.org", "r": "auditor"})
+        with pytest.raises(IntegrityError), db.engine.begin() as connection:
+            connection.execute(insert, {"e": "b@example.org", "r": "boss"})
+        db.engine.dispose()

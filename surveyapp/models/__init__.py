@@ -1,5 +1,6 @@
 """The data model. Import from here: `from surveyapp.models import Unit, Round, ...`."""
 from .admin import AuditEntry, Invitation
+from .audits import AUDIT_KINDS, RULE_KINDS, Audit, AuditAnswer, AuditCriterion, AuditSample, AuditSchedule, AuditTemplate
 from .org import LEVELS, Unit
 from .questionnaires import AUDIENCES, ITEM_KINDS, AnswerScale, Item, Questionnaire, ScaleOption
 from .responses import Answer, Response
@@ -7,6 +8,8 @@ from .rounds import LINK_KINDS, CollectionLink, Round, round_units
 from .users import ROLES, ApiToken, User, user_units
 
 __all__ = [
+    "AUDIT_KINDS", "RULE_KINDS", "Audit", "AuditAnswer", "AuditCriterion", "AuditSample", "AuditSchedule",
+    "AuditTemplate",
     "AUDIENCES", "ITEM_KINDS", "LEVELS", "LINK_KINDS", "ROLES",
     "Answer", "AnswerScale", "ApiToken", "AuditEntry", "Invitation", "CollectionLink", "Item", "Questionnaire", "Response",
     "Round", "ScaleOption", "Unit", "User", "round_units", "user_units",

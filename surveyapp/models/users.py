@@ -10,7 +10,8 @@ from ..extensions import db
 from ..timeutil import utcnow
 from .org import Unit
 
-ROLES = ("admin", "coordinator", "viewer")
+#: auditor: records audits in their units and sees audit results; viewer: reads results only.
+ROLES = ("admin", "coordinator", "auditor", "viewer")
 
 user_units = Table(
     "user_unit",
@@ -22,7 +23,7 @@ user_units = Table(
 
 class User(UserMixin, db.Model):
     __tablename__ = "app_user"
-    __table_args__ = (CheckConstraint("role IN ('admin', 'coordinator', 'viewer')", name="role"),)
+    __table_args__ = (CheckConstraint("role IN ('admin', 'coordinator', 'auditor', 'viewer')", name="role"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)

@@ -12,6 +12,7 @@ from ..models import Answer, Item, Questionnaire, Response, Round, Unit
 from ..timeutil import utcnow
 from .questionnaires import find, install_builtin
 from .rounds import create_round
+from .demo_audits import seed_audits
 from .users import create_user
 
 logger = logging.getLogger(__name__)
@@ -44,7 +45,8 @@ ORGANISATION = {
 }
 
 DEMO_PASSWORD = "demo-nsr-2026"
-DEMO_USERS = (("admin@nsr.example", "admin", None), ("koordinator@nsr.example", "coordinator", "SLA"))
+DEMO_USERS = (("admin@nsr.example", "admin", None), ("auditor@nsr.example", "auditor", "SLA-MED"),
+              ("koordinator@nsr.example", "coordinator", "SLA"))
 
 STAFF_COMMENTS = (
     "Vi mangler tid til at gennemgå hændelser sammen.",
@@ -179,5 +181,6 @@ def seed(responses: int = 2000, seed: int = 2026, min_group: int = 5, target: fl
             user.units = [by_code[scope]]
         logins.append((email, DEMO_PASSWORD, role))
     db.session.flush()
+    seed_audits(rng, [u for u in afsnit if u.code.startswith("SLA-")], user)
     logger.info("demo data seeded: %d units, %d responses (seed %s)", len(units), total, seed)
     return DemoSummary(units=len(units), rounds=3, responses=total, logins=logins)

@@ -1,0 +1,152 @@
+"""Auditors: start, record, resume and finish audits on a phone; everyone logged in: audit results."""
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from forms.audits import FinishAuditForm, StartAuditForm, make_sample_form
+
+from ..extensions import db
+from ..models import AuditTemplate, Unit
+from ..services import audit_templates, audits
+from ..services.audit_views import (audit_page_data, results_page_data, run_chart_page_data, run_chart_pdf,
+                                   start_choices)
+from ..timeutil import utcnow
+
+bp = Blueprint("audits", __name__, url_prefix="/audit")
+RECORDING_ROLES = ("admin", "coordinator", "auditor")
+
+
+@bp.before_request
+@login_required
+def require_login() -> None:
+    """Every audit page is for logged-in users; recording is checked per view."""
+
+
+def _lang() -> str:
+    return get_locale().language if get_locale() else "da"
+
+
+def _require_recorder() -> None:
+    if current_user.role not in RECORDING_ROLES:
+        abort(403)
+
+
+def _audit_or_404(audit_id: int):
+    audit = audits.load_audit(audit_id, current_user)
+    if audit is None:
+        abort(404)
+    return audit
+
+
+def _error_message(code: str) -> str:
+    return {
+        "finished": _("This audit is finished and can no longer be changed."),
+        "number": _("There is no such sample in this audit."),
+        "answers": _("Answer every question of the sample."),
+        "cpr": _("Please leave out CPR numbers and names: samples are numbered, never named."),
+        "unit": _("Audits are recorded for an active ward."),
+        "workflow": _("Name the workflow you are asking about."),
+        "empty": _("Record at least one sample before finishing the audit."),
+    }[code]
+
+
+@bp.get("/")
+def index():
+    return render_template("audits/index.html", due=audits.audits_due(current_user),
+                           open_audits=audits.open_audits(current_user),
+                           templates=audit_templates.active_templates(), can_record=current_user.role in RECORDING_ROLES)
+
+
+@bp.route("/ny", methods=["GET", "POST"])
+def start():
+    _require_recorder()
+    form = StartAuditForm(data={"audited_on": utcnow().date()} if request.method == "GET" else None)
+    form.template.choices, form.unit.choices = start_choices(current_user, _lang())
+    if request.method == "GET":  # "audit again" links preselect the template and the ward
+        preselected = audit_templates.find(request.args.get("template", ""))
+        form.template.data = preselected.id if preselected else None
+        form.unit.data = request.args.get("unit", type=int)
+    if form.validate_on_submit():
+        template, unit = db.session.get(AuditTemplate, form.template.data), db.session.get(Unit, form.unit.data)
+        try:
+            audit = audits.start_audit(template, unit, current_user, form.audited_on.data, form.workflow.data)
+        except audits.AuditError as error:
+            form.workflow.errors.append(_error_message(error.code))
+        else:
+            db.session.commit()
+            return redirect(url_for(".sample", audit_id=audit.id, number=1))
+    return render_template("audits/start.html", form=form)
+
+
+@bp.get("/<int:audit_id>")
+def show(audit_id: int):
+    audit = _audit_or_404(audit_id)
+    return render_template("audits/show.html", **audit_page_data(audit, _lang()), finish_form=FinishAuditForm(),
+                           can_record=current_user.role in RECORDING_ROLES)
+
+
+@bp.route("/<int:audit_id>/stikproeve/<int:number>", methods=["GET", "POST"])
+def sample(audit_id: int, number: int):
+    _require_recorder()
+    audit = _audit_or_404(audit_id)
+    if audit.finished:
+        flash(_error_message("finished"), "info")
+        return redirect(url_for(".show", audit_id=audit.id))
+    if not 1 <= number <= audit.template.sample_size:
+        abort(404)
+    stored = next((s for s in audit.samples if s.number == number), None)
+    data = {f"c{a.criterion_id}": a.answer for a in stored.answers} | {"note": stored.note} if stored else None
+    form = make_sample_form(audit.template.criteria, _lang(), data=data)
+    if form.validate_on_submit():
+        answers = {c.id: form[f"c{c.id}"].data for c in audit.template.criteria}
+        audits.save_sample(audit, number, answers, form.note.data)
+        db.session.commit()
+        following = audits.next_open_sample(audit)
+        flash(_("Sample %(number)s saved.", number=number), "info")
+        if following is None:
+            return redirect(url_for(".show", audit_id=audit.id))
+        return redirect(url_for(".sample", audit_id=audit.id, number=following))
+    return render_template("audits/sample.html", audit=audit, number=number, form=form,
+                           criteria_fields=[form[f"c{c.id}"] for c in audit.template.criteria],
+                           recorded={s.number for s in audit.samples})
+
+
+@bp.post("/<int:audit_id>/afslut")
+def finish(audit_id: int):
+    _require_recorder()
+    audit = _audit_or_404(audit_id)
+    form = FinishAuditForm()
+    if form.validate_on_submit():
+        try:
+            audits.finish(audit, form.reaudit_on.data)
+        except audits.AuditError as error:
+            flash(_error_message(error.code), "error")
+        else:
+            db.session.commit()
+            flash(_("The audit is finished."), "info")
+    else:
+        flash(_("Enter the date as day, month and year."), "error")
+    return redirect(url_for(".show", audit_id=audit.id))
+
+
+@bp.get("/resultater")
+def results():
+    return render_template("audits/results.html", **results_page_data(current_user, request.args.get("template"), _lang()))
+
+
+@bp.get("/resultater/<int:unit_id>/<template_code>")
+def run_chart(unit_id: int, template_code: str):
+    data = run_chart_page_data(current_user, unit_id, template_code, _lang())
+    if data is None:
+        abort(404)
+    return render_template("audits/run_chart.html", **data)
+
+
+@bp.get("/resultater/<int:unit_id>/<template_code>.pdf")
+def run_chart_download(unit_id: int, template_code: str):
+    pdf = run_chart_pdf(current_user, unit_id, template_code, _lang())
+    if pdf is None:
+        abort(404)
+    filename = f"audit-{template_code}-{unit_id}.pdf"
+    return Response(pdf, mimetype="application/pdf", headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -1,0 +1,33 @@
+"""The run chart SVG: a point per audit, the median and target lines, escaped text."""
+import xml.etree.ElementTree as ET
+
+from surveyapp.runchart import ChartText, runchart_svg
+
+NS = "{http://www.w3.org/2000/svg}"
+
+
+def chart(shares, highlighted=frozenset(), title="Run chart"):
+    labels = [f"2026-0{i + 1}-01" for i in range(len(shares))]
+    return runchart_svg(shares, 0.8, 0.9, set(highlighted),
+                        ChartText(title, "Median", "Mål 90 %", labels, [f"{s:.0%}" for s in shares]))
+
+
+def test_chart_has_a_point_per_audit_and_both_lines():
+    root = ET.fromstring(str(chart([0.7, 0.8, 0.9, 1.0])))
+    assert len(root.findall(f"{NS}g")) == 4
+    texts = [t.text for t in root.iter(f"{NS}text")]
+    assert "Median" in texts and "Mål 90 %" in texts
+    dashed = [line for line in root.iter(f"{NS}line") if line.get("stroke-dasharray")]
+    assert len(dashed) == 1 and float(dashed[0].get("y1")) < float(dashed[0].get("y2")) + 1
+
+
+def test_signal_points_are_drawn_differently_and_text_is_escaped():
+    svg = str(chart([0.5, 0.6], highlighted={1}, title="<script>x</script>"))
+    root = ET.fromstring(svg)
+    assert len(root.findall(f"{NS}g/{NS}rect")) == 1 and len(root.findall(f"{NS}g/{NS}circle")) == 1
+    assert "<script>" not in svg and root.find(f"{NS}title").text == "<script>x</script>"
+
+
+def test_single_point_is_centred():
+    root = ET.fromstring(str(chart([0.9])))
+    assert root.find(f"{NS}g/{NS}circle").get("cx") == "258.0"
