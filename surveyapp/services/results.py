@@ -17,7 +17,7 @@ any unit of the round; `round_table` is the dashboard's hierarchy table built fr
 """
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -87,14 +87,22 @@ class RoundData:
     tallies: dict[int, dict[str, Tally]]
     hidden: frozenset[int]
     dimensions: list[str] = field(default_factory=list)
+    #: Units whose answers were all counted (see `within` in load_round); others have no scores.
+    complete: frozenset[int] = frozenset()
 
     def children(self, unit_id: int) -> list[int]:
         return [u for u in self.order if self.units[u].parent_id == unit_id]
 
+    def _check(self, unit_id: int) -> None:
+        if unit_id not in self.complete:
+            raise ValueError(f"unit {unit_id} was not counted in full; load the round with a wider `within`")
+
     def item_score(self, unit_id: int, code: str) -> Score:
+        self._check(unit_id)
         return score(self.tallies.get(unit_id, {}).get(code, Tally()), self.target, unit_id in self.hidden)
 
     def dimension_score(self, unit_id: int, dimension: str) -> Score:
+        self._check(unit_id)
         tallies = dimension_tallies(self.items, self.tallies.get(unit_id, {}))
         return score(tallies.get(dimension, Tally()), self.target, unit_id in self.hidden)
 
@@ -123,7 +131,7 @@ def scale_items(questionnaire_id: int) -> list[Item]:
         .options(selectinload(Item.scale).selectinload(AnswerScale.options)).order_by(Item.position)))
 
 
-def _units_of_round(round_id: int, extra: Iterable[int]) -> tuple[dict[int, UnitInfo], list[int]]:
+def units_of_round(round_id: int, extra: Iterable[int]) -> tuple[dict[int, UnitInfo], list[int]]:
     """The round's afsnit (and any afsnit with responses) with their ancestors, and the leaf ids."""
     all_units = {row.id: UnitInfo(row.id, row.code, row.name, row.level, row.parent_id, row.headcount)
                  for row in db.session.execute(
@@ -154,7 +162,7 @@ def _tree_order(units: dict[int, UnitInfo]) -> list[int]:
     return order
 
 
-def _headcounts(units: dict[int, UnitInfo], leaves: list[int]) -> dict[int, int | None]:
+def headcounts(units: dict[int, UnitInfo], leaves: list[int]) -> dict[int, int | None]:
     """Headcount of each unit as the sum of its participating afsnit; None if any of them lacks one."""
     parent_of = {u.id: u.parent_id for u in units.values()}
     known = roll_up({leaf: units[leaf].headcount or 0 for leaf in leaves}, parent_of, 0)
@@ -170,36 +178,67 @@ def hierarchy_relations(units: dict[int, UnitInfo]) -> list[tuple[int, list[int]
     return list(parts.items())
 
 
-def load_round(round_: Round) -> RoundData:
-    """Count the round's answers with one grouped query and decide suppression over the whole tree."""
+def load_round(round_: Round, within: set[int] | None = None) -> RoundData:
+    """Count the round's answers with one grouped query and decide suppression over the whole tree.
+
+    `within` (a set closed downwards, such as `visible_unit_ids(user)` or a unit's subtree) limits the
+    counting to the afsnit in it; suppression still looks at every unit's respondents.
+    """
     items = scale_items(round_.questionnaire_id)
     specs = {item.id: item_spec(item) for item in items}
     respondents_by_leaf = dict(db.session.execute(
         select(Response.unit_id, func.count()).where(Response.round_id == round_.id).group_by(Response.unit_id)).all())
-    units, leaves = _units_of_round(round_.id, respondents_by_leaf)
-    counts: dict[int, dict[str, dict[int | None, int]]] = defaultdict(lambda: defaultdict(dict))
-    if specs:
-        query = (select(Response.unit_id, Answer.item_id, Answer.value, func.count())
-                 .join(Response, Response.id == Answer.response_id)
-                 .where(Response.round_id == round_.id, Answer.item_id.in_(specs))
-                 .group_by(Response.unit_id, Answer.item_id, Answer.value))
-        for unit_id, item_id, value, count in db.session.execute(query):
-            counts[unit_id][specs[item_id].code][value] = count
-    leaf_tallies = {leaf: {spec.code: tally_values(spec, counts[leaf].get(spec.code, {})) for spec in specs.values()}
-                    for leaf in leaves}
+    units, leaves = units_of_round(round_.id, respondents_by_leaf)
+    counted = [leaf for leaf in leaves if within is None or leaf in within]
+    counts = _answer_counts(round_.id, specs, counted, respondents_by_leaf)
+    leaf_tallies = {leaf: {spec.code: tally_values(spec, counts.get((leaf, spec.code), {})) for spec in specs.values()}
+                    for leaf in counted}
     parent_of = {u.id: u.parent_id for u in units.values()}
     respondents = roll_up({leaf: respondents_by_leaf.get(leaf, 0) for leaf in leaves}, parent_of, 0)
-    tallies = {u: {} for u in units}
+    tallies: dict[int, dict[str, Tally]] = {u: {} for u in units}
     for spec in specs.values():
         for unit_id, tally in roll_up({leaf: t[spec.code] for leaf, t in leaf_tallies.items()},
                                       parent_of, Tally()).items():
             tallies[unit_id][spec.code] = tally
+    uncounted = roll_up({leaf: 1 for leaf in leaves if leaf not in set(counted)}, parent_of, 0)
     order = _tree_order(units)
     position = {unit_id: i for i, unit_id in enumerate(order)}
     hidden = suppress(respondents, hierarchy_relations(units), round_.min_group, order=position.get)
     dimensions = list(dict.fromkeys(s.dimension for s in specs.values() if s.dimension))
     return RoundData(round_.id, round_.target, round_.min_group, list(specs.values()), units, order, respondents,
-                     _headcounts(units, leaves), tallies, hidden, dimensions)
+                     headcounts(units, leaves), tallies, hidden, dimensions,
+                     complete=frozenset(u for u in units if not uncounted.get(u)))
+
+
+#: (database, round, afsnit counted, respondents per afsnit, newest response) -> counts. Responses never
+#: change once stored, so a new or deleted response changes the key; closed rounds are counted once.
+_COUNT_CACHE: OrderedDict[tuple, dict] = OrderedDict()
+_CACHE_SIZE = 32
+
+
+def _answer_counts(round_id: int, specs: dict[int, ItemSpec], leaves: list[int],
+                   respondents_by_leaf: dict[int, int]) -> dict[tuple[int, str], dict[int | None, int]]:
+    """(afsnit, item code) -> value -> count: GROUP BY afsnit, item, value over the round's answers."""
+    if not specs or not leaves:
+        return {}
+    newest = db.session.execute(select(Response.id, Response.idempotency_key).where(Response.round_id == round_id)
+                                .order_by(Response.id.desc()).limit(1)).first()
+    key = (str(db.engine.url), round_id, tuple(sorted(specs)), tuple(leaves),
+           tuple(sorted(respondents_by_leaf.items())), tuple(newest) if newest else None)
+    if key in _COUNT_CACHE:
+        _COUNT_CACHE.move_to_end(key)
+        return _COUNT_CACHE[key]
+    query = (select(Response.unit_id, Answer.item_id, Answer.value, func.count())
+             .join(Response, Response.id == Answer.response_id)
+             .where(Response.round_id == round_id, Answer.item_id.in_(specs), Response.unit_id.in_(leaves))
+             .group_by(Response.unit_id, Answer.item_id, Answer.value))
+    counts: dict[tuple[int, str], dict[int | None, int]] = defaultdict(dict)
+    for unit_id, item_id, value, count in db.session.execute(query):
+        counts[(unit_id, specs[item_id].code)][value] = count
+    _COUNT_CACHE[key] = dict(counts)
+    while len(_COUNT_CACHE) > _CACHE_SIZE:
+        _COUNT_CACHE.popitem(last=False)
+    return _COUNT_CACHE[key]
 
 
 def _row(data: RoundData, unit_id: int, measure: str, code: str, dimension: str | None, key: bool,
@@ -215,7 +254,7 @@ def _row(data: RoundData, unit_id: int, measure: str, code: str, dimension: str 
 def round_results(round_: Round, level: str | None = None, visible_unit_ids: set[int] | None = None,
                   data: RoundData | None = None) -> list[ResultRow]:
     """Every item and dimension result of every unit the user may see (None = all), optionally one level."""
-    data = data or load_round(round_)
+    data = data or load_round(round_, visible_unit_ids)
     rows: list[ResultRow] = []
     for unit_id in data.visible_order(visible_unit_ids, level):
         for spec in data.items:
