@@ -9,10 +9,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from sqlalchemy import Float, and_, case, cast, func, select
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import aliased
 
 from ..extensions import db
-from ..models import Answer, AnswerScale, Item, Response, Round
+from ..models import Answer, Item, Response, Round
 from ..scoring import SAQ_HIGH, ScaleScore, ScaleTally, Score, Tally, roll_up, scale_score, score, suppress, tally_values
 from .results import ROOT, RoundData
 
@@ -28,8 +28,7 @@ def saq_scores(round_: Round, data: RoundData, unit_id: int) -> dict[str, ScaleS
         if spec.dimension:
             by_dimension[spec.dimension].append(spec)
     tallies: dict[str, ScaleTally] = {d: ScaleTally() for d in by_dimension}
-    item_ids = dict(db.session.execute(select(Item.code, Item.id).where(
-        Item.questionnaire_id == round_.questionnaire_id, Item.kind == "scale")).all())
+    item_ids = data.item_ids
     ranges: dict[tuple[int, int], list] = defaultdict(list)
     for specs in by_dimension.values():
         for spec in specs:
@@ -84,13 +83,6 @@ class Breakdown:
     rows: list[GroupRow]
 
 
-def background_items(round_: Round) -> list[Item]:
-    """The round's background (choice) items with their options."""
-    return list(db.session.scalars(
-        select(Item).where(Item.questionnaire_id == round_.questionnaire_id, Item.kind == "choice")
-        .options(selectinload(Item.scale).selectinload(AnswerScale.options)).order_by(Item.position)))
-
-
 def group_sizes(round_: Round, item_id: int) -> dict[tuple[int, int | None], int]:
     """(afsnit, group value or None for not answered) -> respondents, in one grouped query."""
     group = aliased(Answer)
@@ -129,9 +121,7 @@ def background_breakdown(round_: Round, data: RoundData, unit_id: int, item: Ite
     hidden = background_hidden(data, sizes, groups)
     key = [s for s in data.items if s.key] or data.items
     leaves = _leaves_under(data, unit_id)
-    item_ids = dict(db.session.execute(select(Item.code, Item.id).where(
-        Item.questionnaire_id == round_.questionnaire_id, Item.code.in_([s.code for s in key]))).all())
-    code_of = {v: k for k, v in item_ids.items()}
+    code_of = {data.item_ids[s.code]: s.code for s in key}
     group = aliased(Answer)
     query = (select(group.value, Answer.item_id, Answer.value, func.count())
              .join(Response, Response.id == Answer.response_id)

@@ -89,6 +89,8 @@ class RoundData:
     dimensions: list[str] = field(default_factory=list)
     #: Units whose answers were all counted (see `within` in load_round); others have no scores.
     complete: frozenset[int] = frozenset()
+    #: item code -> item id, for the round's scale items.
+    item_ids: dict[str, int] = field(default_factory=dict)
 
     def children(self, unit_id: int) -> list[int]:
         return [u for u in self.order if self.units[u].parent_id == unit_id]
@@ -124,11 +126,16 @@ def item_spec(item: Item) -> ItemSpec:
                     reverse=item.reverse, dimension=item.dimension, key=item.key)
 
 
-def scale_items(questionnaire_id: int) -> list[Item]:
-    """The questionnaire's scale items with their scales, in order (two queries)."""
+def questionnaire_items(questionnaire_id: int) -> list[Item]:
+    """All the questionnaire's items with their scales and options, in order (three queries)."""
     return list(db.session.scalars(
-        select(Item).where(Item.questionnaire_id == questionnaire_id, Item.kind == "scale")
+        select(Item).where(Item.questionnaire_id == questionnaire_id)
         .options(selectinload(Item.scale).selectinload(AnswerScale.options)).order_by(Item.position)))
+
+
+def clear_cache() -> None:
+    """Forget cached answer counts (tests that count queries start from a cold cache)."""
+    _COUNT_CACHE.clear()
 
 
 def units_of_round(round_id: int, extra: Iterable[int]) -> tuple[dict[int, UnitInfo], list[int]]:
@@ -178,14 +185,16 @@ def hierarchy_relations(units: dict[int, UnitInfo]) -> list[tuple[int, list[int]
     return list(parts.items())
 
 
-def load_round(round_: Round, within: set[int] | None = None) -> RoundData:
+def load_round(round_: Round, within: set[int] | None = None, items: list[Item] | None = None) -> RoundData:
     """Count the round's answers with one grouped query and decide suppression over the whole tree.
 
     `within` (a set closed downwards, such as `visible_unit_ids(user)` or a unit's subtree) limits the
-    counting to the afsnit in it; suppression still looks at every unit's respondents.
+    counting to the afsnit in it; suppression still looks at every unit's respondents. `items` may pass
+    the round's questionnaire items when the caller has them already.
     """
-    items = scale_items(round_.questionnaire_id)
-    specs = {item.id: item_spec(item) for item in items}
+    if items is None:
+        items = questionnaire_items(round_.questionnaire_id)
+    specs = {item.id: item_spec(item) for item in items if item.kind == "scale"}
     respondents_by_leaf = dict(db.session.execute(
         select(Response.unit_id, func.count()).where(Response.round_id == round_.id).group_by(Response.unit_id)).all())
     units, leaves = units_of_round(round_.id, respondents_by_leaf)
@@ -207,7 +216,8 @@ def load_round(round_: Round, within: set[int] | None = None) -> RoundData:
     dimensions = list(dict.fromkeys(s.dimension for s in specs.values() if s.dimension))
     return RoundData(round_.id, round_.target, round_.min_group, list(specs.values()), units, order, respondents,
                      headcounts(units, leaves), tallies, hidden, dimensions,
-                     complete=frozenset(u for u in units if not uncounted.get(u)))
+                     complete=frozenset(u for u in units if not uncounted.get(u)),
+                     item_ids={spec.code: item_id for item_id, spec in specs.items()})
 
 
 #: (database, round, afsnit counted, respondents per afsnit, newest response) -> counts. Responses never

@@ -8,10 +8,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..models import Item, Questionnaire, Round
+from ..models import Questionnaire, Round
 from ..scoring import Change, ScaleScore, Score, Tally, two_proportion_test, weakest
-from .breakdowns import Breakdown, background_breakdown, background_items, saq_scores
-from .results import RoundData, UnitInfo, load_round
+from .breakdowns import Breakdown, background_breakdown, saq_scores
+from .results import RoundData, UnitInfo, load_round, questionnaire_items
 from .scopes import child_map, descendants
 
 
@@ -80,13 +80,16 @@ def _change(current: RoundData, previous: RoundData | None, unit_id: int, code: 
 def unit_report(round_: Round, unit_id: int, lang: str) -> UnitReport | None:
     """The unit's results in the round, or None when the unit takes no part in it. Scope is the caller's."""
     within = subtree(unit_id)
-    data = load_round(round_, within)
+    all_items = questionnaire_items(round_.questionnaire_id)
+    data = load_round(round_, within, all_items)
     if unit_id not in data.units:
         return None
     before_round = previous_round(round_)
-    before = load_round(before_round, within) if before_round else None
-    labels = {item.code: item.label(lang) for item in db.session.scalars(
-        select(Item).where(Item.questionnaire_id == round_.questionnaire_id, Item.kind == "scale"))}
+    before = None
+    if before_round is not None:
+        same = before_round.questionnaire_id == round_.questionnaire_id
+        before = load_round(before_round, within, all_items if same else None)
+    labels = {item.code: item.label(lang) for item in all_items}
     scores = {spec.code: data.item_score(unit_id, spec.code) for spec in data.items}
     challenges = weakest(scores)
     items = []
@@ -97,7 +100,8 @@ def unit_report(round_: Round, unit_id: int, lang: str) -> UnitReport | None:
     scale = saq_scores(round_, data, unit_id) if data.dimensions else {}
     dimensions = [DimensionLine(d, data.dimension_score(unit_id, d), scale[d]) for d in data.dimensions]
     unit = data.units[unit_id]
-    breakdowns = [background_breakdown(round_, data, unit_id, item, lang, labels) for item in background_items(round_)]
+    breakdowns = [background_breakdown(round_, data, unit_id, item, lang, labels)
+                  for item in all_items if item.kind == "choice"]
     return UnitReport(round_.id, unit, data.units.get(unit.parent_id) if unit.parent_id else None,
                       [data.units[c] for c in data.children(unit_id)], data.respondents.get(unit_id, 0),
                       data.headcount.get(unit_id), data.response_rate(unit_id), unit_id in data.hidden,
