@@ -196,3 +196,18 @@ def test_heavy_pages_run_a_fixed_number_of_queries(client, login_as, rounds, org
             page(client, url)
         assert counter[0] == before[url], url
     assert before[urls[0]] <= 12 and before[urls[1]] <= 22 and before[urls[2]] <= 8
+
+
+def test_follow_up_lists_only_the_afsnit_in_scope(client, login_as, rounds, org):
+    login_as("coordinator", units=[org["H-A"]])
+    html = page(client, f"/koordinator/runde/{rounds[1].id}/opfoelgning")
+    assert "Afsnit A1" in html and "Afsnit A2" in html and "Afsnit B1" not in html
+    assert "16 besvarelser" in html  # 10 + 6 in H-A; H-B's 11 are not counted
+
+
+def test_viewer_sees_the_numbers_of_their_units(client, login_as, rounds, org):
+    login_as("viewer", units=[org["H-A1"]])
+    html = page(client, f"/koordinator/runde/{rounds[1].id}")
+    assert "Afsnit A1" in html and "Afdeling A<" not in html and "90,0\xa0%" in html
+    page(client, f"/koordinator/runde/{rounds[1].id}/enhed/H-A1")
+    page(client, f"/koordinator/runde/{rounds[1].id}/enhed/H-A", 404)
