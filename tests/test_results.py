@@ -145,3 +145,24 @@ def test_a_new_response_is_counted_although_counts_are_cached(staff_round, org):
     db.session.commit()
     row = by_unit(round_results(staff_round))["H-A2"]
     assert (row.n, row.positive) == (6, 5)
+
+
+def test_saq_scale_scores_from_the_database_match_the_respondents_means(make_round, org):
+    from surveyapp.services.breakdowns import saq_scores
+
+    round_ = make_round(units=list(org.values()), min_group=1)
+    add_responses(round_, org["H-A1"], [
+        {"tryg_som_patient": 4, "laere_af_haendelser": 5},      # Sikkerhedsklima 4.5 -> 87.5
+        {"tryg_som_patient": 2, "laere_af_haendelser": None},   # 2 -> 25
+        {"svaert_at_sige_til": 2, "let_at_spoerge": 3},         # reverse 2 -> 4; (4 + 3) / 2 -> 62.5
+        {"let_at_spoerge": 5, "svaert_at_sige_til": 1},         # (5 + 5) / 2 -> 100
+    ])
+    db.session.commit()
+    data = load_round(round_)
+    scores = saq_scores(round_, data, org["H-A"].id)
+    climate, teamwork = scores["Sikkerhedsklima"], scores["Samarbejdsklima"]
+    assert climate.respondents == 2 and climate.mean == pytest.approx((87.5 + 25) / 2)
+    assert climate.percent_high == pytest.approx(50.0)
+    assert teamwork.respondents == 2 and teamwork.mean == pytest.approx((62.5 + 100) / 2)
+    assert teamwork.percent_high == pytest.approx(50.0)
+    assert scores["Forbedringer"].respondents is None  # nobody answered it

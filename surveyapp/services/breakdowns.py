@@ -14,7 +14,7 @@ from sqlalchemy.orm import aliased
 from ..extensions import db
 from ..models import Answer, Item, Response, Round
 from ..scoring import SAQ_HIGH, ScaleScore, ScaleTally, Score, Tally, roll_up, scale_score, score, suppress, tally_values
-from .results import ROOT, RoundData
+from .results import ROOT, RoundData, cached
 
 #: The key of a unit's whole group in background suppression.
 ALL = "*"
@@ -39,12 +39,15 @@ def saq_scores(round_: Round, data: RoundData, unit_id: int) -> dict[str, ScaleS
         reverse_ids = [item_ids[s.code] for s in specs if s.reverse]
         scored = case((Answer.item_id.in_(reverse_ids), low + high - Answer.value), else_=Answer.value) \
             if reverse_ids else Answer.value
+        # The dimension by a CASE on the item id, not a join with item: a join lets the planner start from
+        # the item's answers in every round instead of from this round's responses.
+        dimension = case({item_ids[s.code]: s.dimension for s in specs}, value=Answer.item_id)
         per_respondent = (
-            select(Item.dimension.label("dimension"), func.sum(scored).label("s"), func.count().label("c"))
-            .join(Response, Response.id == Answer.response_id).join(Item, Item.id == Answer.item_id)
+            select(dimension.label("dimension"), func.sum(scored).label("s"), func.count().label("c"))
+            .join(Response, Response.id == Answer.response_id)
             .where(Response.round_id == round_.id, Response.unit_id.in_(leaves),
                    Answer.item_id.in_([item_ids[s.code] for s in specs]), Answer.value.between(low, high))
-            .group_by(Item.dimension, Answer.response_id).subquery())
+            .group_by(dimension, Answer.response_id).subquery())
         is_high = 100 * (per_respondent.c.s - low * per_respondent.c.c) >= SAQ_HIGH * (high - low) * per_respondent.c.c
         query = select(per_respondent.c.dimension, func.count(),
                        func.sum(cast(per_respondent.c.s, Float) / per_respondent.c.c),
@@ -83,13 +86,16 @@ class Breakdown:
     rows: list[GroupRow]
 
 
-def group_sizes(round_: Round, item_id: int) -> dict[tuple[int, int | None], int]:
-    """(afsnit, group value or None for not answered) -> respondents, in one grouped query."""
-    group = aliased(Answer)
-    query = (select(Response.unit_id, group.value, func.count()).select_from(Response)
-             .outerjoin(group, and_(group.response_id == Response.id, group.item_id == item_id))
-             .where(Response.round_id == round_.id).group_by(Response.unit_id, group.value))
-    return {(unit_id, value): count for unit_id, value, count in db.session.execute(query)}
+def group_sizes(round_: Round, item_id: int, data: RoundData) -> dict[tuple[int, int | None], int]:
+    """(afsnit, group value or None for not answered) -> respondents, in one grouped query (cached)."""
+    def compute() -> dict:
+        group = aliased(Answer)
+        query = (select(Response.unit_id, group.value, func.count()).select_from(Response)
+                 .outerjoin(group, and_(group.response_id == Response.id, group.item_id == item_id))
+                 .where(Response.round_id == round_.id).group_by(Response.unit_id, group.value))
+        return {(unit_id, value): count for unit_id, value, count in db.session.execute(query)}
+
+    return cached(data.fingerprint, ("group sizes", item_id), compute)
 
 
 def background_hidden(data: RoundData, sizes: dict[tuple[int, int | None], int],
@@ -117,7 +123,7 @@ def background_breakdown(round_: Round, data: RoundData, unit_id: int, item: Ite
     """The unit's respondents and key-item scores per group of a background item (e.g. Faggruppe)."""
     options = list(item.scale.options)
     groups: list[int | None] = [o.value for o in options] + [None]
-    sizes = group_sizes(round_, item.id)
+    sizes = group_sizes(round_, item.id, data)
     hidden = background_hidden(data, sizes, groups)
     key = [s for s in data.items if s.key] or data.items
     leaves = _leaves_under(data, unit_id)

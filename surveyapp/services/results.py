@@ -91,6 +91,8 @@ class RoundData:
     complete: frozenset[int] = frozenset()
     #: item code -> item id, for the round's scale items.
     item_ids: dict[str, int] = field(default_factory=dict)
+    #: Identifies the answers counted, for caching further grouped queries (see `cached`).
+    fingerprint: tuple = ()
 
     def children(self, unit_id: int) -> list[int]:
         return [u for u in self.order if self.units[u].parent_id == unit_id]
@@ -135,7 +137,7 @@ def questionnaire_items(questionnaire_id: int) -> list[Item]:
 
 def clear_cache() -> None:
     """Forget cached answer counts (tests that count queries start from a cold cache)."""
-    _COUNT_CACHE.clear()
+    _CACHE.clear()
 
 
 def units_of_round(round_id: int, extra: Iterable[int]) -> tuple[dict[int, UnitInfo], list[int]]:
@@ -199,7 +201,8 @@ def load_round(round_: Round, within: set[int] | None = None, items: list[Item] 
         select(Response.unit_id, func.count()).where(Response.round_id == round_.id).group_by(Response.unit_id)).all())
     units, leaves = units_of_round(round_.id, respondents_by_leaf)
     counted = [leaf for leaf in leaves if within is None or leaf in within]
-    counts = _answer_counts(round_.id, specs, counted, respondents_by_leaf)
+    fingerprint = round_fingerprint(round_.id, respondents_by_leaf)
+    counts = _answer_counts(round_.id, specs, counted, fingerprint)
     leaf_tallies = {leaf: {spec.code: tally_values(spec, counts.get((leaf, spec.code), {})) for spec in specs.values()}
                     for leaf in counted}
     parent_of = {u.id: u.parent_id for u in units.values()}
@@ -217,38 +220,52 @@ def load_round(round_: Round, within: set[int] | None = None, items: list[Item] 
     return RoundData(round_.id, round_.target, round_.min_group, list(specs.values()), units, order, respondents,
                      headcounts(units, leaves), tallies, hidden, dimensions,
                      complete=frozenset(u for u in units if not uncounted.get(u)),
-                     item_ids={spec.code: item_id for item_id, spec in specs.items()})
+                     item_ids={spec.code: item_id for item_id, spec in specs.items()}, fingerprint=fingerprint)
 
 
-#: (database, round, afsnit counted, respondents per afsnit, newest response) -> counts. Responses never
-#: change once stored, so a new or deleted response changes the key; closed rounds are counted once.
-_COUNT_CACHE: OrderedDict[tuple, dict] = OrderedDict()
-_CACHE_SIZE = 32
+#: Results of grouped queries by (the round's fingerprint, what was asked). Responses never change once
+#: stored, so a new or deleted response changes the fingerprint; a closed round is counted once per worker.
+_CACHE: OrderedDict[tuple, object] = OrderedDict()
+_CACHE_SIZE = 64
+
+
+def round_fingerprint(round_id: int, respondents_by_leaf: dict[int, int]) -> tuple:
+    """What identifies the round's answers: database, round, respondents per afsnit, newest response."""
+    newest = db.session.execute(select(Response.id, Response.idempotency_key).where(Response.round_id == round_id)
+                                .order_by(Response.id.desc()).limit(1)).first()
+    return (str(db.engine.url), round_id, tuple(sorted(respondents_by_leaf.items())),
+            tuple(newest) if newest else None)
+
+
+def cached(fingerprint: tuple, question: tuple, compute):
+    """compute(), remembered for this fingerprint and question."""
+    key = (fingerprint, question)
+    if key in _CACHE:
+        _CACHE.move_to_end(key)
+        return _CACHE[key]
+    value = _CACHE[key] = compute()
+    while len(_CACHE) > _CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return value
 
 
 def _answer_counts(round_id: int, specs: dict[int, ItemSpec], leaves: list[int],
-                   respondents_by_leaf: dict[int, int]) -> dict[tuple[int, str], dict[int | None, int]]:
+                   fingerprint: tuple) -> dict[tuple[int, str], dict[int | None, int]]:
     """(afsnit, item code) -> value -> count: GROUP BY afsnit, item, value over the round's answers."""
     if not specs or not leaves:
         return {}
-    newest = db.session.execute(select(Response.id, Response.idempotency_key).where(Response.round_id == round_id)
-                                .order_by(Response.id.desc()).limit(1)).first()
-    key = (str(db.engine.url), round_id, tuple(sorted(specs)), tuple(leaves),
-           tuple(sorted(respondents_by_leaf.items())), tuple(newest) if newest else None)
-    if key in _COUNT_CACHE:
-        _COUNT_CACHE.move_to_end(key)
-        return _COUNT_CACHE[key]
-    query = (select(Response.unit_id, Answer.item_id, Answer.value, func.count())
-             .join(Response, Response.id == Answer.response_id)
-             .where(Response.round_id == round_id, Answer.item_id.in_(specs), Response.unit_id.in_(leaves))
-             .group_by(Response.unit_id, Answer.item_id, Answer.value))
-    counts: dict[tuple[int, str], dict[int | None, int]] = defaultdict(dict)
-    for unit_id, item_id, value, count in db.session.execute(query):
-        counts[(unit_id, specs[item_id].code)][value] = count
-    _COUNT_CACHE[key] = dict(counts)
-    while len(_COUNT_CACHE) > _CACHE_SIZE:
-        _COUNT_CACHE.popitem(last=False)
-    return _COUNT_CACHE[key]
+
+    def compute() -> dict:
+        query = (select(Response.unit_id, Answer.item_id, Answer.value, func.count())
+                 .join(Response, Response.id == Answer.response_id)
+                 .where(Response.round_id == round_id, Answer.item_id.in_(specs), Response.unit_id.in_(leaves))
+                 .group_by(Response.unit_id, Answer.item_id, Answer.value))
+        counts: dict[tuple[int, str], dict[int | None, int]] = defaultdict(dict)
+        for unit_id, item_id, value, count in db.session.execute(query):
+            counts[(unit_id, specs[item_id].code)][value] = count
+        return dict(counts)
+
+    return cached(fingerprint, ("counts", tuple(sorted(specs)), tuple(leaves)), compute)
 
 
 def _row(data: RoundData, unit_id: int, measure: str, code: str, dimension: str | None, key: bool,
