@@ -52,9 +52,9 @@ def _text(x: float, y: float, content: str, size: int = 13, anchor: str = "start
 
 
 def bar_chart(bars: Sequence[Bar], target: float | None, title: str, target_text: str = "",
-              width: int = 600, wrap: int = 70) -> str:
+              width: int = 420, wrap: int = 48) -> str:
     """Horizontal bars on a 0-100 scale with intervals and a dashed target line at `target` (0-100)."""
-    left, right = 8, 120  # space for the value text on the right
+    left, right = 4, 96  # space for the value text on the right
     scale_width = width - left - right
     x = lambda percent: left + scale_width * max(0.0, min(100.0, percent)) / 100  # noqa: E731
     parts, y = [], 8
@@ -91,7 +91,7 @@ def bar_chart(bars: Sequence[Bar], target: float | None, title: str, target_text
     return _svg(title, width, height, parts)
 
 
-def column_chart(columns: Sequence[Column], title: str, width: int = 600, height: int = 180) -> str:
+def column_chart(columns: Sequence[Column], title: str, width: int = 420, height: int = 160) -> str:
     """Vertical columns of counts (e.g. responses per day); labels under the first, middle and last column."""
     top, bottom, side = 20, 34, 8
     plot_height = height - top - bottom

@@ -25,10 +25,10 @@ def test_bar_chart_draws_bars_intervals_target_and_value_texts():
     assert "▲ Udfordring: Ledelsen følger op" in labels and "Mål 80 %" in labels
     rects = [r for r in root.iter(f"{SVG}rect") if r.get("fill") not in ("#e6e6e6",)]
     assert len(rects) == 2  # the hidden bar draws nothing
-    # 0-100 maps onto 600 - 8 - 120 = 472 px: 82.4 % is 388.9 px wide
-    assert abs(float(rects[0].get("width")) - 472 * 0.824) < 0.1
+    # 0-100 maps onto 600 - 4 - 96 = 500 px: 82.4 % is 412 px wide
+    assert abs(float(rects[0].get("width")) - 500 * 0.824) < 0.1
     targets = [line for line in root.iter(f"{SVG}line") if line.get("class") == "target"]
-    assert len(targets) == 3 and {t.get("x1") for t in targets} == {f"{8 + 472 * 0.8:.1f}"}
+    assert len(targets) == 3 and {t.get("x1") for t in targets} == {f"{4 + 500 * 0.8:.1f}"}
     assert len(list(root.iter(f"{SVG}path"))) == 2  # intervals for the two visible bars
 
 

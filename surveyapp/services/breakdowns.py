@@ -42,12 +42,17 @@ def saq_scores(round_: Round, data: RoundData, unit_id: int) -> dict[str, ScaleS
         # The dimension by a CASE on the item id, not a join with item: a join lets the planner start from
         # the item's answers in every round instead of from this round's responses.
         dimension = case({item_ids[s.code]: s.dimension for s in specs}, value=Answer.item_id)
+        # Values outside the scale are left out inside the aggregates, not in WHERE: a range condition on
+        # answer.value tempts PostgreSQL without statistics into scanning every round's answers per response.
+        valid = Answer.value.between(low, high)
         per_respondent = (
-            select(dimension.label("dimension"), func.sum(scored).label("s"), func.count().label("c"))
+            select(dimension.label("dimension"), func.sum(case((valid, scored))).label("s"),
+                   func.count(case((valid, 1))).label("c"))
             .join(Response, Response.id == Answer.response_id)
             .where(Response.round_id == round_.id, Response.unit_id.in_(leaves),
-                   Answer.item_id.in_([item_ids[s.code] for s in specs]), Answer.value.between(low, high))
-            .group_by(dimension, Answer.response_id).subquery())
+                   Answer.item_id.in_([item_ids[s.code] for s in specs]))
+            .group_by(dimension, Answer.response_id)
+            .having(func.count(case((valid, 1))) > 0).subquery())
         is_high = 100 * (per_respondent.c.s - low * per_respondent.c.c) >= SAQ_HIGH * (high - low) * per_respondent.c.c
         query = select(per_respondent.c.dimension, func.count(),
                        func.sum(cast(per_respondent.c.s, Float) / per_respondent.c.c),
