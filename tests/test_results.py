@@ -6,7 +6,8 @@ from sqlalchemy import delete
 
 from surveyapp.extensions import db
 from surveyapp.models import Answer, Response
-from surveyapp.services.results import load_round, round_results, round_table
+from surveyapp.services.dashboard import round_table
+from surveyapp.services.results import load_round, round_results
 from surveyapp.services.scopes import visible_unit_ids
 from tests.results_helpers import add_responses, count_queries, tryg
 

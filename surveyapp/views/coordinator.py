@@ -14,7 +14,8 @@ from ..i18n import LANGUAGE_NAMES
 from ..models import Round, Unit
 from ..services.followup import follow_up, free_texts, may_read_free_text
 from ..services.overview import rounds_overview
-from ..services.results import load_round, round_table
+from ..services.dashboard import round_table
+from ..services.results import load_round
 from ..services.scopes import visible_unit_ids
 from ..services.unit_report import load_round_with_questionnaire, unit_report
 from .result_charts import days_chart, item_chart
