@@ -57,7 +57,9 @@ def saq_scores(round_: Round, data: RoundData, unit_id: int) -> dict[str, ScaleS
         query = select(per_respondent.c.dimension, func.count(),
                        func.sum(cast(per_respondent.c.s, Float) / per_respondent.c.c),
                        func.sum(case((is_high, 1), else_=0))).group_by(per_respondent.c.dimension)
-        for dimension, respondents, mean_sum, n_high in db.session.execute(query):
+        rows = cached(data.fingerprint, ("saq", low, high, tuple(sorted(leaves))),
+                      lambda: db.session.execute(query).all())
+        for dimension, respondents, mean_sum, n_high in rows:
             score_sum = (float(mean_sum) - low * respondents) * 100 / (high - low)
             tallies[dimension] += ScaleTally(respondents, score_sum, int(n_high))
     hidden = unit_id in data.hidden
@@ -141,7 +143,9 @@ def background_breakdown(round_: Round, data: RoundData, unit_id: int, item: Ite
                     Answer.item_id.in_(list(code_of)))
              .group_by(group.value, Answer.item_id, Answer.value))
     counts: dict[tuple, dict] = defaultdict(dict)
-    for group_value, item_id, value, count in db.session.execute(query):
+    rows = cached(data.fingerprint, ("background counts", item.id, tuple(sorted(leaves)), tuple(code_of)),
+                  lambda: db.session.execute(query).all())
+    for group_value, item_id, value, count in rows:
         counts[(group_value, code_of[item_id])][value] = count
     respondents = defaultdict(int)
     for (u, g), n in sizes.items():
