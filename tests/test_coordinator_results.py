@@ -211,3 +211,11 @@ def test_viewer_sees_the_numbers_of_their_units(client, login_as, rounds, org):
     assert "Afsnit A1" in html and "Afdeling A<" not in html and "90,0\xa0%" in html
     page(client, f"/koordinator/runde/{rounds[1].id}/enhed/H-A1")
     page(client, f"/koordinator/runde/{rounds[1].id}/enhed/H-A", 404)
+
+
+def test_patient_rounds_show_no_staff_response_rate(client, login_as, patient_round, org):
+    login_as("admin")
+    html = page(client, f"/koordinator/runde/{patient_round.id}")
+    assert "Svarprocent" not in html and "i meget høj grad" in html
+    follow = page(client, f"/koordinator/runde/{patient_round.id}/opfoelgning")
+    assert "Svarprocent" not in follow and "Besvarelser pr. afsnit" in follow

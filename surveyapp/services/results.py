@@ -218,7 +218,9 @@ def load_round(round_: Round, within: set[int] | None = None, items: list[Item] 
     hidden = suppress(respondents, hierarchy_relations(units), round_.min_group, order=position.get)
     dimensions = list(dict.fromkeys(s.dimension for s in specs.values() if s.dimension))
     return RoundData(round_.id, round_.target, round_.min_group, list(specs.values()), units, order, respondents,
-                     headcounts(units, leaves), tallies, hidden, dimensions,
+                     # Headcount is the staff number: a rate for patients' answers would mean nothing.
+                     headcounts(units, leaves) if round_.questionnaire.audience == "staff" else {},
+                     tallies, hidden, dimensions,
                      complete=frozenset(u for u in units if not uncounted.get(u)),
                      item_ids={spec.code: item_id for item_id, spec in specs.items()}, fingerprint=fingerprint)
 

@@ -23,5 +23,5 @@ def test_coordinator_reads_the_dashboard_and_a_unit_page_on_a_phone(page: Page, 
     assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
     page.get_by_role("link", name="Afsnit A1").click()
     expect(page.get_by_role("heading", name="Største udfordringer")).to_be_visible()
-    expect(page.get_by_role("img", name="Andel, der svarer enig eller helt enig")).to_be_visible()
+    expect(page.get_by_role("img", name="Andel positive svar pr. spørgsmål")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
