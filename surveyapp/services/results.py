@@ -2,8 +2,12 @@
 
 The interface the dashboard, the exports (CSV, Excel, PDF) and the JSON API share:
 
-    data = load_round(round_)                      # a handful of grouped queries for the whole round
-    rows = round_results(round_, level=None, visible_unit_ids=visible_unit_ids(user), data=data)
+    visible = visible_unit_ids(user)                       # services.scopes; None = everything (admin)
+    rows = round_results(round_, level=None, visible_unit_ids=visible)   # level: "sygehus"/"afdeling"/"afsnit"
+
+or, to reuse one count for several outputs, `data = load_round(round_, within=visible)` and pass `data=data`.
+`load_round` runs a handful of grouped queries (respondents per afsnit; GROUP BY afsnit, item, value),
+cached per round until a response is added or deleted; `within` limits the counting to a scope.
 
 `round_results` returns `ResultRow`s in the hierarchy's order (sygehus, its afdelinger, each one's afsnit),
 for each unit first every scale item (questionnaire order), then every dimension. Numbers are None when a
