@@ -43,9 +43,13 @@ def page(client, url: str, status: int = 200) -> str:
     return response.get_data(as_text=True)
 
 
-def test_rounds_page_links_each_round_to_its_dashboard(client, login_as, rounds):
+def test_rounds_page_links_each_round_to_its_dashboard(client, login_as, rounds, make_round, org):
+    open_round = make_round(units=list(org.values()), name="Åben runde")
     login_as("admin")
-    assert f'/koordinator/runde/{rounds[1].id}"' in page(client, "/koordinator/")
+    html = page(client, "/koordinator/")
+    assert f'/koordinator/runde/{rounds[0].id}"' in html and f'/koordinator/runde/{rounds[1].id}"' in html
+    assert f'/koordinator/runde/{open_round.id}/opfoelgning"' in html
+    assert f'/koordinator/runde/{rounds[0].id}/opfoelgning"' not in html  # closed: no follow-up link
 
 
 def test_dashboard_shows_the_hierarchy_with_key_items_against_the_target(client, login_as, rounds):
