@@ -1,0 +1,118 @@
+"""The public respondent pages: /s/<slug> for every collection link, its QR codes and the thank-you page.
+
+No login, no JavaScript needed. The page's languages are the questionnaire's (`?lang=` picks one). Failed
+tries of unknown links are throttled, so single-use codes cannot be guessed.
+"""
+import logging
+
+from flask import Blueprint, abort, g, make_response, redirect, render_template, request, url_for
+from flask_babel import get_locale
+
+from forms.respond import make_response_form
+
+from ..extensions import db, limiter
+from ..services import responses
+from ..services.links import link_url
+from ..services.qr import qr_png, qr_svg
+
+bp = Blueprint("respond", __name__)
+logger = logging.getLogger(__name__)
+
+#: Failed tries (404s) per client before 429; a ward's staff share one Wi-Fi address, so not too tight.
+CODE_TRIES = "20 per minute;100 per hour"
+QR_MAX_AGE = 24 * 3600
+
+
+def _failed(response) -> bool:
+    return response.status_code == 404
+
+
+throttled = limiter.limit(CODE_TRIES, deduct_when=_failed, scope="respond-slug")
+
+
+@bp.before_request
+def load_link() -> None:
+    """Find the link once per request and offer the questionnaire's languages."""
+    slug = (request.view_args or {}).get("slug")
+    g.link = responses.find_link(slug) if slug else None
+    if g.link is not None:
+        g.languages = tuple(g.link.round.questionnaire.languages)
+
+
+def _lang() -> str:
+    return get_locale().language
+
+
+def _unavailable(error: responses.LinkUnavailable):
+    page = responses.respondent_page(error.link, _lang()) if error.link is not None else None
+    return render_template("respond/unavailable.html", reason=error.reason, page=page), error.status
+
+
+def _invalid(link):
+    """A post no honest form can send (a value off the scale, a malformed key): 400, in the page's language."""
+    return _unavailable(responses.LinkUnavailable("invalid", link))
+
+
+def _render_form(link, form, status: int = 200):
+    page = responses.respondent_page(link, _lang())
+    return render_template("respond/form.html", link=link, page=page, form=form), status
+
+
+@bp.route("/s/<slug>", methods=["GET", "POST"])
+@throttled
+def answer(slug: str):
+    try:
+        link = responses.check_open(g.link)
+    except responses.LinkUnavailable as error:
+        return _unavailable(error)
+    form = make_response_form(link.round.questionnaire, _lang())()
+    if request.method == "GET":
+        form.idempotency_key.data = responses.new_idempotency_key()
+        return _render_form(link, form)
+    if form.tampered():
+        return _invalid(link)
+    if not form.validate():
+        return _render_form(link, form, 422)
+    try:
+        responses.submit_response(link, form.answers(), form.idempotency_key.data, _lang())
+    except responses.InvalidAnswers:
+        return _invalid(link)
+    except responses.LinkUnavailable as error:
+        return _unavailable(error)
+    db.session.commit()
+    return redirect(url_for(".thanks", slug=slug), code=303)
+
+
+@bp.get("/s/<slug>/tak")
+@throttled
+def thanks(slug: str):
+    if g.link is None:
+        abort(404)
+    page = responses.respondent_page(g.link, _lang())
+    return render_template("respond/thanks.html", link=g.link, page=page)
+
+
+def _qr_response(body, mimetype: str):
+    response = make_response(body)
+    response.mimetype = mimetype
+    response.cache_control.public = True
+    response.cache_control.max_age = QR_MAX_AGE
+    response.add_etag()
+    return response.make_conditional(request)
+
+
+@bp.get("/s/<slug>/qr.png")
+@throttled
+def qr_code_png(slug: str):
+    if g.link is None:
+        abort(404)
+    box_size = request.args.get("box", default=10, type=int)
+    return _qr_response(qr_png(link_url(slug), box_size=min(max(box_size, 2), 40)), "image/png")
+
+
+@bp.get("/s/<slug>/qr.svg")
+@throttled
+def qr_code_svg(slug: str):
+    if g.link is None:
+        abort(404)
+    return _qr_response(qr_svg(link_url(slug)), "image/svg+xml")
