@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 FIELD_PREFIX = "item_"
@@ -59,7 +60,7 @@ class ResponseForm(FlaskForm):
             if info.kind == "text":
                 if info.max_length and len(raw[0]) > 2 * info.max_length:
                     return True
-            elif raw[0] not in {str(choice[0]) for choice in field.choices}:
+            elif raw[0] not in {str(choice.value) for choice in field.choices}:
                 return True
         return False
 
@@ -81,7 +82,7 @@ def _choice_field(item, info: ItemInfo, lang: str) -> RadioField:
         validators = [InputRequired(message=message)]
     else:
         validators = [Optional()]
-    choices = [(option.value, option.text(lang)) for option in item.scale.options]
+    choices = [SelectChoice(value=option.value, label=option.text(lang)) for option in item.scale.options]
     # validate_choice=False: a value off the scale is tampering, caught by ResponseForm.tampered as a 400.
     return RadioField(info.label, validators=validators, choices=choices, coerce=int, validate_choice=False)
 
