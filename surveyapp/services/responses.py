@@ -150,6 +150,14 @@ def find_by_key(idempotency_key: str) -> Response | None:
     return db.session.scalar(select(Response).where(Response.idempotency_key == idempotency_key))
 
 
+def already_stored(link: CollectionLink | None, idempotency_key: str | None) -> bool:
+    """True if this link already stored the response of the form with this key (a resubmission)."""
+    if link is None or not IDEMPOTENCY_KEY.match(idempotency_key or ""):
+        return False
+    stored = find_by_key(idempotency_key)
+    return stored is not None and stored.link_id == link.id
+
+
 def _claim_code(link: CollectionLink) -> bool:
     """Mark a single-use code used; False if another response has used it. Serialises a double tap."""
     result = db.session.execute(

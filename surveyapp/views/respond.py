@@ -61,6 +61,9 @@ def _render_form(link, form, status: int = 200):
 @bp.route("/s/<slug>", methods=["GET", "POST"])
 @throttled
 def answer(slug: str):
+    if request.method == "POST" and responses.already_stored(g.link, request.form.get("idempotency_key")):
+        # A resubmission shows the thank-you page again, even if the code is used or the round closed since.
+        return redirect(url_for(".thanks", slug=slug), code=303)
     try:
         link = responses.check_open(g.link)
     except responses.LinkUnavailable as error:
@@ -107,7 +110,7 @@ def qr_code_png(slug: str):
     if g.link is None:
         abort(404)
     box_size = request.args.get("box", default=10, type=int)
-    return _qr_response(qr_png(link_url(slug), box_size=min(max(box_size, 2), 40)), "image/png")
+    return _qr_response(qr_png(link_url(slug), box_size=min(max(box_size, 1), 40)), "image/png")
 
 
 @bp.get("/s/<slug>/qr.svg")
