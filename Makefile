@@ -45,6 +45,7 @@ bench: $(VENV)/.installed-dev translations static
 # Extract the strings into the template and merge them into every catalog.
 messages: $(VENV)/.installed
 	$(VENV)/bin/pybabel extract -F translations/babel.cfg -k _l -k lazy_gettext -k _n:1,2 --no-location \
+		--ignore-dirs ".* __pycache__ node_modules" \
 		--sort-output --project surveyapp --copyright-holder surveyapp -o translations/messages.pot .
 	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations \
 		--ignore-obsolete --width 120

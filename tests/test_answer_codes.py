@@ -14,7 +14,7 @@ KEY_ITEMS = ("tryg_som_patient", "laere_af_haendelser", "ledelse_foelger_op")
 
 def _post(client, slug, key=None):
     if key is None:
-        page = client.get(f"/s/{slug}")
+        page = client.get(f"/s/{slug}?new=1")
         key = re.search(r'name="idempotency_key"[^>]*value="([^"]+)"', page.get_data(as_text=True)).group(1)
     data = {"idempotency_key": key, **{f"item_{code}": "5" for code in KEY_ITEMS}}
     return client.post(f"/s/{slug}", data=data), key
@@ -62,7 +62,8 @@ def test_a_code_answers_once_and_a_second_use_gets_a_clear_message(client, make_
     assert db.session.get(CollectionLink, code.id).used is True
     again, _ = _post(client, code.slug, key)  # the same form again: the thank-you page, not an error
     assert again.status_code == 303
-    page = client.get(f"/s/{code.slug}")
+    assert "Tak for din besvarelse" in client.get(f"/s/{code.slug}").get_data(as_text=True)  # back button
+    page = client.get(f"/s/{code.slug}?new=1")
     assert page.status_code == 410 and "Denne svarkode er allerede brugt" in page.get_data(as_text=True)
     other = client.post(f"/s/{code.slug}", data={"idempotency_key": responses.new_idempotency_key(),
                                                  **{f"item_{c}": "5" for c in KEY_ITEMS}})
@@ -70,17 +71,20 @@ def test_a_code_answers_once_and_a_second_use_gets_a_clear_message(client, make_
     assert _responses() == 1
 
 
-def test_two_forms_open_on_one_code_store_only_the_first(client, make_round):
+def test_one_code_open_on_two_phones_stores_only_the_first(app, make_round):
     round_ = make_round()
     code = responses.create_codes(round_, round_.units[0], 1)[0]
     db.session.commit()
+    phones = [app.test_client(), app.test_client()]
     keys = []
-    for _ in range(2):
-        html = client.get(f"/s/{code.slug}").get_data(as_text=True)
+    for phone in phones:
+        html = phone.get(f"/s/{code.slug}").get_data(as_text=True)
         keys.append(re.search(r'name="idempotency_key"[^>]*value="([^"]+)"', html).group(1))
     data = {f"item_{c}": "5" for c in KEY_ITEMS}
-    assert client.post(f"/s/{code.slug}", data={**data, "idempotency_key": keys[0]}).status_code == 303
-    assert client.post(f"/s/{code.slug}", data={**data, "idempotency_key": keys[1]}).status_code == 410
+    assert phones[0].post(f"/s/{code.slug}", data={**data, "idempotency_key": keys[0]}).status_code == 303
+    second = phones[1].post(f"/s/{code.slug}", data={**data, "idempotency_key": keys[1]})
+    assert second.status_code == 410 and "Denne svarkode er allerede brugt" in second.get_data(as_text=True)
+    assert phones[0].get(f"/s/{code.slug}").status_code == 200  # its own back button: thanks again
     assert _responses() == 1
 
 

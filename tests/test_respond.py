@@ -97,11 +97,30 @@ def test_double_submit_stores_one_response_and_shows_thanks_again(client, make_r
     assert _count() == 1 and _count(Answer) == 3
 
 
-def test_two_forms_store_two_responses(client, make_round):
+def test_back_button_after_submitting_shows_thanks_and_someone_else_can_answer(client, make_round):
     link = _link(make_round())
-    for _ in range(2):
-        _, key = _form(client, link.slug)
-        assert client.post(f"/s/{link.slug}", data=_answers(key)).status_code == 303
+    _, key = _form(client, link.slug)
+    assert client.post(f"/s/{link.slug}", data=_answers(key)).status_code == 303
+    back = client.get(f"/s/{link.slug}")  # the page fetched again: the same key, already answered
+    html = back.get_data(as_text=True)
+    assert back.status_code == 200 and "Tak for din besvarelse" in html and "<form" not in html
+    assert f"/s/{link.slug}?new=1" in html
+    _, fresh = _form(client, link.slug, new=1)
+    assert fresh != key
+    assert client.post(f"/s/{link.slug}", data=_answers(fresh)).status_code == 303
+    assert _count() == 2
+
+
+def test_reloading_the_form_keeps_its_key(client, make_round):
+    link = _link(make_round())
+    assert _form(client, link.slug)[1] == _form(client, link.slug)[1]
+
+
+def test_two_phones_store_two_responses(app, make_round):
+    link = _link(make_round())
+    for phone in (app.test_client(), app.test_client()):
+        _, key = _form(phone, link.slug)
+        assert phone.post(f"/s/{link.slug}", data=_answers(key)).status_code == 303
     assert _count() == 2
 
 

@@ -5,7 +5,7 @@ tries of unknown links are throttled, so single-use codes cannot be guessed.
 """
 import logging
 
-from flask import Blueprint, abort, g, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, g, make_response, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 
 from forms.respond import make_response_form
@@ -21,6 +21,8 @@ logger = logging.getLogger(__name__)
 #: Failed tries (404s) per client before 429; a ward's staff share one Wi-Fi address, so not too tight.
 CODE_TRIES = "20 per minute;100 per hour"
 QR_MAX_AGE = 24 * 3600
+#: The session remembers the form key of the last few links answered in this browser, nothing else.
+REMEMBERED_KEYS = 8
 
 
 def _failed(response) -> bool:
@@ -53,6 +55,19 @@ def _invalid(link):
     return _unavailable(responses.LinkUnavailable("invalid", link))
 
 
+def _form_key(slug: str, fresh: bool) -> str:
+    """The form's one-time key, kept in the session so that a page fetched again (the back button) carries
+    the same key as the one already submitted; `fresh` starts a new answer (someone else on this device)."""
+    keys = dict(session.get("respond_keys") or {})
+    key = None if fresh else keys.get(slug)
+    if key is None:
+        key = responses.new_idempotency_key()
+        keys.pop(slug, None)
+        keys[slug] = key
+        session["respond_keys"] = dict(list(keys.items())[-REMEMBERED_KEYS:])
+    return key
+
+
 def _render_form(link, form, status: int = 200):
     page = responses.respondent_page(link, _lang())
     return render_template("respond/form.html", link=link, page=page, form=form), status
@@ -61,16 +76,23 @@ def _render_form(link, form, status: int = 200):
 @bp.route("/s/<slug>", methods=["GET", "POST"])
 @throttled
 def answer(slug: str):
-    if request.method == "POST" and responses.already_stored(g.link, request.form.get("idempotency_key")):
-        # A resubmission shows the thank-you page again, even if the code is used or the round closed since.
-        return redirect(url_for(".thanks", slug=slug), code=303)
+    if request.method == "POST":
+        key = request.form.get("idempotency_key")
+    else:
+        key = _form_key(slug, fresh=bool(request.args.get("new")))
+    if responses.already_stored(g.link, key):
+        # Submitted before (a double tap, a retry, the back button): the thank-you page again, even if the
+        # code is used or the round has closed since.
+        if request.method == "POST":
+            return redirect(url_for(".thanks", slug=slug), code=303)
+        return _render_thanks(g.link)
     try:
         link = responses.check_open(g.link)
     except responses.LinkUnavailable as error:
         return _unavailable(error)
     form = make_response_form(link.round.questionnaire, _lang())()
     if request.method == "GET":
-        form.idempotency_key.data = responses.new_idempotency_key()
+        form.idempotency_key.data = key
         return _render_form(link, form)
     if form.tampered():
         return _invalid(link)
@@ -91,8 +113,12 @@ def answer(slug: str):
 def thanks(slug: str):
     if g.link is None:
         abort(404)
-    page = responses.respondent_page(g.link, _lang())
-    return render_template("respond/thanks.html", link=g.link, page=page)
+    return _render_thanks(g.link)
+
+
+def _render_thanks(link):
+    page = responses.respondent_page(link, _lang())
+    return render_template("respond/thanks.html", link=link, page=page, open_link=link.kind != "code")
 
 
 def _qr_response(body, mimetype: str):
