@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
-from ..models import Answer, CollectionLink, Item, Questionnaire, Response, Round, Unit
+from ..models import Answer, AnswerScale, CollectionLink, Item, Questionnaire, Response, Round, Unit
 from ..timeutil import utcnow
 from .links import add_link
 
@@ -76,20 +76,17 @@ def today_local(now: datetime | None = None) -> date:
     return now.replace(tzinfo=ZoneInfo("UTC")).astimezone(LOCAL_ZONE).date()
 
 
-def find_link(slug: str) -> CollectionLink | None:
-    """The link with its round, questionnaire (items, scales, options) and afsnit, in a few queries."""
+def find_link(slug: str, with_items: bool = True) -> CollectionLink | None:
+    """The link with its round, questionnaire and afsnit (with its parents) in one query; `with_items` also
+    loads the items with their scales and options (two more), for pages that show or check answers."""
     if not slug or len(slug) > 32:
         return None
-    query = (
-        select(CollectionLink)
-        .where(CollectionLink.slug == slug)
-        .options(
-            joinedload(CollectionLink.unit).joinedload(Unit.parent).joinedload(Unit.parent),
-            joinedload(CollectionLink.round).joinedload(Round.questionnaire)
-            .selectinload(Questionnaire.items).joinedload(Item.scale),
-        )
-    )
-    return db.session.scalar(query)
+    questionnaire = joinedload(CollectionLink.round).joinedload(Round.questionnaire)
+    options = [joinedload(CollectionLink.unit).joinedload(Unit.parent).joinedload(Unit.parent), questionnaire]
+    if with_items:
+        options.append(questionnaire.selectinload(Questionnaire.items).joinedload(Item.scale)
+                       .selectinload(AnswerScale.options))
+    return db.session.scalar(select(CollectionLink).where(CollectionLink.slug == slug).options(*options))
 
 
 def check_open(link: CollectionLink | None, now: datetime | None = None) -> CollectionLink:

@@ -36,7 +36,7 @@ throttled = limiter.limit(CODE_TRIES, deduct_when=_failed, scope="respond-slug")
 def load_link() -> None:
     """Find the link once per request and offer the questionnaire's languages."""
     slug = (request.view_args or {}).get("slug")
-    g.link = responses.find_link(slug) if slug else None
+    g.link = responses.find_link(slug, with_items=request.endpoint == "respond.answer") if slug else None
     if g.link is not None:
         g.languages = tuple(g.link.round.questionnaire.languages)
 
