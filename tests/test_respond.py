@@ -229,3 +229,12 @@ def test_english_error_page_for_a_closed_round(client, make_round):
     round_ = make_round(opens=utcnow() - timedelta(days=40), closes=utcnow() - timedelta(days=10))
     page = client.get(f"/s/{_link(round_).slug}?lang=en")
     assert page.status_code == 410 and "The survey has closed" in page.get_data(as_text=True)
+
+
+def test_afsnit_taken_out_of_the_round_gets_the_inactive_page(client, make_round):
+    round_ = make_round()
+    link = _link(round_)
+    round_.units.remove(link.unit)
+    db.session.commit()
+    page = client.get(f"/s/{link.slug}")
+    assert page.status_code == 410 and "Dette afsnit deltager ikke længere" in page.get_data(as_text=True)

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
-from ..models import Answer, AnswerScale, CollectionLink, Item, Questionnaire, Response, Round, Unit
+from ..models import Answer, AnswerScale, CollectionLink, Item, Questionnaire, Response, Round, Unit, round_units
 from ..timeutil import utcnow
 from .links import add_link
 
@@ -96,12 +96,19 @@ def check_open(link: CollectionLink | None, now: datetime | None = None) -> Coll
     status = link.round.status(now)
     if status != "open":
         raise LinkUnavailable(status, link)
-    if not link.unit.active or link.unit not in link.round.units:
+    if not link.unit.active or not _takes_part(link):
         raise LinkUnavailable("inactive", link)
     if link.kind == "code" and link.used:
         raise LinkUnavailable("used", link)
     return link
 
+
+
+def _takes_part(link: CollectionLink) -> bool:
+    """Whether the link's afsnit is still one of its round's (one indexed lookup, not the round's unit list)."""
+    query = select(round_units.c.unit_id).where(round_units.c.round_id == link.round_id,
+                                                 round_units.c.unit_id == link.unit_id)
+    return db.session.execute(query).first() is not None
 
 
 def respondent_page(link: CollectionLink, lang: str) -> RespondentPage:
