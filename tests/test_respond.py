@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from surveyapp.extensions import db
-from surveyapp.models import Answer, CollectionLink, Response
+from surveyapp.models import Answer, Response
 from surveyapp.services import responses
 from surveyapp.timeutil import utcnow
 

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import Answer, AnswerScale, CollectionLink, Item, Questionnaire, Response, Round, Unit, round_units
@@ -203,7 +203,7 @@ def submit_response(link: CollectionLink, answers: dict, idempotency_key: str, l
         if stored is None:
             raise
         return Submission(stored, created=False)
-    logger.info("response stored for round %s, unit %s", link.round_id, link.unit_id)
+    # Deliberately not logged: a log line's timestamp next to the afsnit would record a response's time of day.
     return Submission(response, created=True)
 
 

@@ -3,7 +3,6 @@
 No login, no JavaScript needed. The page's languages are the questionnaire's (`?lang=` picks one). Failed
 tries of unknown links are throttled, so single-use codes cannot be guessed.
 """
-import logging
 
 from flask import Blueprint, abort, g, make_response, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
@@ -16,7 +15,6 @@ from ..services.links import link_url
 from ..services.qr import qr_png, qr_svg
 
 bp = Blueprint("respond", __name__)
-logger = logging.getLogger(__name__)
 
 #: Failed tries (404s) per client before 429; a ward's staff share one Wi-Fi address, so not too tight.
 CODE_TRIES = "20 per minute;100 per hour"
