@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export SURVEYAPP_PUBLIC_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test bench translations messages clean-db
+.PHONY: run test bench translations static messages clean-db
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -22,7 +22,11 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 translations: $(VENV)/.installed
 	$(VENV)/bin/pybabel compile --statistics -d translations 2>&1 | grep -v '^compiling' || true
 
-run: translations
+# Brotli and gzip copies of the static files for WhiteNoise, built, never committed.
+static: $(VENV)/.installed
+	$(PY) -m surveyapp.staticfiles
+
+run: translations static
 	@if [ -z "$$DATABASE_URL" ] && [ ! -f instance/surveyapp.db ]; then \
 		$(FLASK) init-db && $(FLASK) seed-demo | tee instance/demo-login.txt; \
 	else \
@@ -31,11 +35,11 @@ run: translations
 	@echo; echo "surveyapp: http://$(HOST):$(PORT)/"; grep 'demo login' instance/demo-login.txt || true; echo
 	$(VENV)/bin/gunicorn --workers 2 --threads 4 --bind $(HOST):$(PORT) --access-logfile - app:app
 
-test: $(VENV)/.installed-dev translations
+test: $(VENV)/.installed-dev translations static
 	bash .ci/system-deps
 	bash .ci/with-postgres $(PY) -m pytest $(PYTEST_ARGS)
 
-bench: $(VENV)/.installed-dev translations
+bench: $(VENV)/.installed-dev translations static
 	$(PY) -m bench $(BENCH_ARGS)
 
 # Extract the strings into the template and merge them into every catalog. `--ignore-dirs` is set because

@@ -20,6 +20,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     _configure(app, test_config)
     _init_extensions(app)
     _init_jinja(app)
+    _init_static(app)
     _register_blueprints(app)
     _register_commands(app)
     return app
@@ -59,6 +60,12 @@ def _init_jinja(app: Flask) -> None:
         allowed_languages=allowed_languages,
         text_direction=text_direction,
     )
+
+
+def _init_static(app: Flask) -> None:
+    from .staticfiles import init_static
+
+    init_static(app)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -8,7 +8,7 @@ from flask_migrate import upgrade
 
 from .extensions import db
 from .models import ROLES
-from .services import audit_templates, demo, links, questionnaires, users
+from .services import audit_templates, demo, links, questionnaires, responses, users
 
 
 @click.command("init-db")
@@ -133,4 +133,30 @@ def import_units(file: str, dry_run: bool, deactivate_missing: bool) -> None:
     click.echo(f"imported: {summary}")
 
 
-COMMANDS = [init_db, seed_demo, create_user, list_links, make_posters, import_units]
+@click.command("codes")
+@click.option("--round", "round_id", required=True, type=int, help="The round the codes answer.")
+@click.option("--unit", "unit_code", required=True, help="The afsnit's code.")
+@click.option("--count", required=True, type=click.IntRange(1, responses.MAX_CODES), help="How many codes.")
+@with_appcontext
+def create_codes(round_id: int, unit_code: str, count: int) -> None:
+    """Create COUNT single-use answer codes for an afsnit; print one `CODE URL` a line."""
+    from sqlalchemy import select
+
+    from .models import Round, Unit
+
+    round_ = db.session.get(Round, round_id)
+    if round_ is None:
+        raise click.ClickException(f"no round with id {round_id}")
+    unit = db.session.scalar(select(Unit).where(Unit.code == unit_code))
+    if unit is None:
+        raise click.ClickException(f"no unit with code {unit_code}")
+    try:
+        codes = responses.create_codes(round_, unit, count)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    for code in codes:
+        click.echo(f"{code.slug} {links.link_url(code.slug)}")
+
+
+COMMANDS = [init_db, seed_demo, create_user, list_links, make_posters, import_units, create_codes]

@@ -6,5 +6,6 @@ from .auth import bp as auth_bp
 from .coordinator import bp as coordinator_bp
 from .main import bp as main_bp
 from .posters import bp as posters_bp
+from .respond import bp as respond_bp
 
-BLUEPRINTS = [main_bp, auth_bp, coordinator_bp, posters_bp, admin_bp, account_bp, audits_bp]
+BLUEPRINTS = [main_bp, auth_bp, respond_bp, coordinator_bp, posters_bp, admin_bp, account_bp, audits_bp]

@@ -1,0 +1,115 @@
+"""The respondent form, built from a questionnaire's items (one field per item), in the respondent's language.
+
+make_response_form(questionnaire, lang) returns a form class; instantiate it per request. Every item becomes
+a field named item_<code>: scale and choice items radio buttons with the scale's options, text items a
+textarea. Key items and items marked required must be answered. Item texts, help and option labels come from
+the questionnaire data in `lang` (Danish when a text is missing); the messages come from the UI catalogs.
+"""
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, RadioField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional
+
+FIELD_PREFIX = "item_"
+
+
+@dataclass(frozen=True)
+class ItemInfo:
+    """What a template needs to show one item besides its field."""
+
+    code: str
+    kind: str
+    label: str
+    help: str
+    required: bool
+    key: bool
+    max_length: int | None
+
+
+class ResponseForm(FlaskForm):
+    """Base of the generated forms; `items` lists the ItemInfo of each item field in order."""
+
+    idempotency_key = HiddenField()
+    items: tuple[ItemInfo, ...] = ()
+
+    def item_fields(self) -> list[tuple]:
+        """(field, ItemInfo) for every item, in the questionnaire's order."""
+        return [(self[FIELD_PREFIX + info.code], info) for info in self.items]
+
+    def answers(self) -> dict:
+        """{item code: option value or text} for the items answered; blank texts are left out."""
+        out = {}
+        for field, info in self.item_fields():
+            data = field.data.strip() if isinstance(field.data, str) else field.data
+            if data not in (None, ""):
+                out[info.code] = data
+        return out
+
+    def tampered(self) -> bool:
+        """True if the post holds what no rendering of this form can send: a value not among an item's
+        options, a repeated field, or a text far over its limit."""
+        for field, info in self.item_fields():
+            raw = field.raw_data or []
+            if len(raw) > 1:
+                return True
+            if not raw or raw[0] == "":
+                continue
+            if info.kind == "text":
+                if info.max_length and len(raw[0]) > 2 * info.max_length:
+                    return True
+            elif raw[0] not in {str(choice.value) for choice in field.choices}:
+                return True
+        return False
+
+
+def _text(texts: dict | None, lang: str) -> str:
+    texts = texts or {}
+    return texts.get(lang) or texts.get("da") or ""
+
+
+def _info(item, lang: str) -> ItemInfo:
+    return ItemInfo(code=item.code, kind=item.kind, label=item.label(lang), help=_text(item.help, lang),
+                    required=bool(item.required or item.key), key=bool(item.key), max_length=item.max_length)
+
+
+def _choice_field(item, info: ItemInfo, lang: str) -> RadioField:
+    if info.required:
+        message = (_l("Choose an answer to this statement.") if item.kind == "scale"
+                   else _l("Choose an answer to this question."))
+        validators = [InputRequired(message=message)]
+    else:
+        validators = [Optional()]
+    choices = [SelectChoice(value=option.value, label=option.text(lang)) for option in item.scale.options]
+    # validate_choice=False: a value off the scale is tampering, caught by ResponseForm.tampered as a 400.
+    return RadioField(info.label, validators=validators, choices=choices, coerce=int, validate_choice=False)
+
+
+def _text_field(info: ItemInfo, text_validators) -> TextAreaField:
+    validators = [InputRequired(message=_l("Write an answer."))] if info.required else [Optional()]
+    if info.max_length:
+        validators.append(Length(max=info.max_length,
+                                 message=_l("Write at most %(max)d characters.")))
+    validators.extend(text_validators)
+    render_kw = {"maxlength": info.max_length} if info.max_length else {}
+    return TextAreaField(info.label, validators=validators, render_kw=render_kw)
+
+
+def make_response_form(questionnaire, lang: str, text_validators=()) -> type[ResponseForm]:
+    """A form class with one field per item of `questionnaire`, labelled in `lang`.
+
+    `text_validators` are added to every free-text field (e.g. a check that refuses CPR numbers).
+    """
+    attrs: dict = {}
+    infos = []
+    for item in questionnaire.items:
+        info = _info(item, lang)
+        infos.append(info)
+        if item.kind == "text":
+            attrs[FIELD_PREFIX + item.code] = _text_field(info, text_validators)
+        else:
+            attrs[FIELD_PREFIX + item.code] = _choice_field(item, info, lang)
+    attrs["items"] = tuple(infos)
+    return type("GeneratedResponseForm", (ResponseForm,), attrs)
