@@ -33,7 +33,8 @@ run: translations static
 		$(FLASK) init-db >/dev/null; \
 	fi
 	@echo; echo "surveyapp: http://$(HOST):$(PORT)/"; grep 'demo login' instance/demo-login.txt || true; echo
-	$(VENV)/bin/gunicorn --workers 2 --threads 4 --bind $(HOST):$(PORT) --access-logfile - app:app
+	@# No access log: it would pair an IP address and a time with /s/<slug> (anonymity).
+	$(VENV)/bin/gunicorn --workers 2 --threads 4 --bind $(HOST):$(PORT) app:app
 
 test: $(VENV)/.installed-dev translations static
 	bash .ci/system-deps

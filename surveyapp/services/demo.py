@@ -76,7 +76,14 @@ class DemoSummary:
     logins: list[tuple[str, str, str]]
 
 
-def _organisation() -> list[Unit]:
+#: The share of staff the demo's responses stand for: response rates stay realistic for any --responses.
+DEMO_RESPONSE_RATE = 0.75
+TOTAL_HEADCOUNT = sum(w[2] for departments in ORGANISATION.values() for wards in departments.values() for w in wards)
+
+
+def _organisation(responses: int) -> list[Unit]:
+    """The NSR tree; headcounts grow with --responses beyond the real size, so a response rate never passes 100 %."""
+    scale = max(1.0, responses / (DEMO_RESPONSE_RATE * TOTAL_HEADCOUNT))
     units = []
     for (h_code, h_name), departments in ORGANISATION.items():
         hospital = Unit(code=h_code, name=h_name, level="sygehus")
@@ -86,7 +93,7 @@ def _organisation() -> list[Unit]:
             units.append(department)
             for w_code, w_name, headcount in wards:
                 units.append(Unit(code=f"{h_code}-{d_code}-{w_code}", name=w_name, level="afsnit",
-                                  parent=department, headcount=headcount))
+                                  parent=department, headcount=round(headcount * scale)))
     db.session.add_all(units)
     db.session.flush()
     return units
@@ -152,13 +159,13 @@ def _respond(rng: random.Random, round_: Round, count: int, levels: dict[int, fl
     return len(rows)
 
 
-def seed(responses: int = 2000, seed: int = 2026, min_group: int = 5, target: float = 0.8) -> DemoSummary:
+def seed(responses: int = 800, seed: int = 2026, min_group: int = 5, target: float = 0.8) -> DemoSummary:
     """Fill an empty database with the NSR organisation, three rounds and synthetic responses."""
     if db.session.scalar(select(func.count()).select_from(Unit)):
         raise DemoError("the database already has an organisation; seed-demo fills a fresh database only")
     rng = random.Random(seed)
     install_builtin()
-    units = _organisation()
+    units = _organisation(responses)
     afsnit = [u for u in units if u.level == "afsnit"]
     staff, patient = find("patientsikkerhedskultur"), find("hvad-er-vigtigt-for-dig")
     today = datetime.combine(utcnow().date(), datetime.min.time())
