@@ -1,0 +1,265 @@
+"""Scoring: counts in, results out. Pure functions; no Flask and no database.
+
+Vocabulary
+- A *tally* is the raw, additive pair (n valid answers, n positive). Roll-ups add tallies of the groups below,
+  never percentages.
+- Shares in results are percentages from 0 to 100, unrounded; `target` is passed in as a fraction (0.8, as
+  `Round.target` stores it) and reported as a percentage.
+- A *suppressed* group has its numbers hidden: no percentage, no n, no positives (see `suppress`).
+- The SAQ *scale score* (0-100 per respondent, % of respondents >= 75) is a different measure from the item
+  agreement percentage and has its own dataclass so nobody mixes the two.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+Z_95 = 1.959963984540054
+#: A scale score at or above this counts as a positive attitude in the SAQ tradition.
+SAQ_HIGH = 75.0
+_EPS = 1e-9
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+@dataclass(frozen=True)
+class ItemSpec:
+    """What scoring needs to know about one scale item."""
+
+    code: str
+    positive_values: frozenset[int]
+    #: The scored values (not-applicable excluded); a value outside them is not counted.
+    valid_values: frozenset[int]
+    reverse: bool = False
+    dimension: str | None = None
+    key: bool = False
+
+    @property
+    def min_value(self) -> int:
+        return min(self.valid_values)
+
+    @property
+    def max_value(self) -> int:
+        return max(self.valid_values)
+
+    def scored(self, value: int) -> int:
+        """The value as scored: mirrored on the scale for a reverse-scored item."""
+        return self.min_value + self.max_value - value if self.reverse else value
+
+    def is_positive(self, value: int) -> bool:
+        """Whether an answer counts as agreement, after reversal."""
+        return self.scored(value) in self.positive_values
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Valid answers and positive answers of a group; additive."""
+
+    n: int = 0
+    positive: int = 0
+
+    def __add__(self, other: Tally) -> Tally:
+        return Tally(self.n + other.n, self.positive + other.positive)
+
+
+@dataclass(frozen=True)
+class Score:
+    """An agreement percentage with its 95 % Wilson interval; all numbers None when suppressed or n is 0."""
+
+    n: int | None
+    positive: int | None
+    percent: float | None
+    ci_low: float | None
+    ci_high: float | None
+    target: float
+    met: bool | None
+    suppressed: bool
+
+
+@dataclass(frozen=True)
+class ScaleTally:
+    """SAQ scale score sums of a group; additive: respondents scored, sum of scores, respondents >= 75."""
+
+    respondents: int = 0
+    score_sum: float = 0.0
+    high: int = 0
+
+    def __add__(self, other: ScaleTally) -> ScaleTally:
+        return ScaleTally(self.respondents + other.respondents, self.score_sum + other.score_sum,
+                          self.high + other.high)
+
+
+@dataclass(frozen=True)
+class ScaleScore:
+    """SAQ scale score of a dimension: mean 0-100 and % of respondents scoring 75 or more. Not an item %."""
+
+    respondents: int | None
+    mean: float | None
+    percent_high: float | None
+    suppressed: bool
+
+
+@dataclass(frozen=True)
+class Change:
+    """Change of an agreement percentage between two rounds, with a two-proportion z-test."""
+
+    previous_percent: float
+    current_percent: float
+    #: Percentage points, current minus previous.
+    difference: float
+    z: float
+    p_value: float
+    #: True when the change is more than chance at the 5 % level.
+    significant: bool
+
+
+def tally_values(item: ItemSpec, value_counts: Mapping[int | None, int]) -> Tally:
+    """The tally of one item from value -> count; None (not applicable) and unknown values are left out."""
+    n = positive = 0
+    for value, count in value_counts.items():
+        if value is None or value not in item.valid_values:
+            continue
+        n += count
+        if item.is_positive(value):
+            positive += count
+    return Tally(n, positive)
+
+
+def tally_answers(items: Sequence[ItemSpec], answers: Iterable[tuple[str, int | None]]) -> dict[str, Tally]:
+    """item code -> tally, straight from (item code, value) answers; the reference for the grouped path."""
+    by_code = {item.code: item for item in items}
+    tallies = {item.code: Tally() for item in items}
+    for code, value in answers:
+        item = by_code.get(code)
+        if item is not None:
+            tallies[code] += tally_values(item, {value: 1})
+    return tallies
+
+
+def dimension_tallies(items: Sequence[ItemSpec], tallies: Mapping[str, Tally]) -> dict[str, Tally]:
+    """dimension -> answers positive over all the dimension's items, in the items' order."""
+    result: dict[str, Tally] = {}
+    for item in items:
+        if item.dimension:
+            result[item.dimension] = result.get(item.dimension, Tally()) + tallies.get(item.code, Tally())
+    return result
+
+
+def wilson_interval(positive: int, n: int, z: float = Z_95) -> tuple[float, float] | None:
+    """The Wilson score interval of positive/n as percentages, or None when n is 0."""
+    if n <= 0:
+        return None
+    p = positive / n
+    denominator = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denominator
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
+    return max(0.0, centre - half) * 100, min(1.0, centre + half) * 100
+
+
+def meets_target(positive: int, n: int, target: float) -> bool:
+    """Whether positive/n reaches target (a fraction), exactly at the border too (7/10 meets 0.7)."""
+    return n > 0 and positive >= target * n - _EPS
+
+
+def score(tally: Tally, target: float, suppressed: bool = False) -> Score:
+    """The agreement percentage of a tally against target (a fraction)."""
+    target_percent = target * 100
+    if suppressed or tally.n == 0:
+        return Score(None, None, None, None, None, target_percent, None, suppressed)
+    low, high = wilson_interval(tally.positive, tally.n)
+    return Score(tally.n, tally.positive, tally.positive / tally.n * 100, low, high, target_percent,
+                 meets_target(tally.positive, tally.n, target), False)
+
+
+def respondent_scale_score(items: Sequence[ItemSpec], answers: Mapping[str, int | None]) -> float | None:
+    """One respondent's SAQ score over items: mean of scored values mapped to 0-100, None without any answer.
+
+    On the 1-5 scale this is (mean - 1) * 25; other scales are mapped from their own ends.
+    """
+    scored = [(item, item.scored(answers[item.code])) for item in items
+              if answers.get(item.code) is not None and answers[item.code] in item.valid_values]
+    if not scored:
+        return None
+    low, high = items[0].min_value, items[0].max_value
+    mean = sum(value for _, value in scored) / len(scored)
+    return (mean - low) / (high - low) * 100 if high > low else 0.0
+
+
+def scale_tally(scores: Iterable[float | None]) -> ScaleTally:
+    """The additive SAQ tally of respondents' scale scores (None = respondent without a valid answer)."""
+    valid = [s for s in scores if s is not None]
+    return ScaleTally(len(valid), float(sum(valid)), sum(1 for s in valid if s >= SAQ_HIGH - _EPS))
+
+
+def scale_score(tally: ScaleTally, suppressed: bool = False) -> ScaleScore:
+    """Mean SAQ score and % of respondents at 75 or more; None numbers when suppressed or empty."""
+    if suppressed or tally.respondents == 0:
+        return ScaleScore(None, None, None, suppressed)
+    return ScaleScore(tally.respondents, tally.score_sum / tally.respondents,
+                      tally.high / tally.respondents * 100, False)
+
+
+def two_proportion_test(previous: Tally, current: Tally, alpha: float = 0.05) -> Change | None:
+    """Pooled two-proportion z-test of previous vs current; None when either has no valid answer."""
+    if previous.n == 0 or current.n == 0:
+        return None
+    p1, p2 = previous.positive / previous.n, current.positive / current.n
+    pooled = (previous.positive + current.positive) / (previous.n + current.n)
+    se = math.sqrt(pooled * (1 - pooled) * (1 / previous.n + 1 / current.n))
+    z = (p2 - p1) / se if se > 0 else 0.0
+    p_value = math.erfc(abs(z) / math.sqrt(2))
+    return Change(p1 * 100, p2 * 100, (p2 - p1) * 100, z, p_value, p_value < alpha)
+
+
+def roll_up(leaf_values: Mapping[K, V], parent_of: Mapping[K, K | None], zero: V) -> dict[K, V]:
+    """Each node's value as the sum of the leaf values at or below it (raw counts, never averages).
+
+    `parent_of` maps every node to its parent (None at the top); nodes without leaves get `zero`.
+    """
+    totals: dict[K, V] = {node: zero for node in parent_of}
+    for leaf, value in leaf_values.items():
+        node: K | None = leaf
+        seen = set()
+        while node is not None and node not in seen:
+            seen.add(node)
+            totals[node] = totals.get(node, zero) + value  # type: ignore[operator]
+            node = parent_of.get(node)
+    return totals
+
+
+def suppress(sizes: Mapping[K, int], relations: Iterable[tuple[K, Sequence[K]]], min_group: int,
+             order: Callable[[K], object] | None = None) -> frozenset[K]:
+    """The groups to hide: primary (fewer than min_group respondents) and complementary.
+
+    `relations` are (total, parts) where the parts add up to the total: the afsnit of an afdeling, the
+    Faggrupper of a unit (including "not answered"), or one Faggruppe across the afsnit of an afdeling.
+    Whenever a relation has something hidden (the total, or parts holding respondents) whose hidden parts
+    hold fewer than min_group respondents, the smallest visible part is hidden too, so no hidden group can
+    be found by subtracting visible ones. Repeats until nothing changes. `order` breaks ties in size.
+    """
+    relations = [(total, list(parts)) for total, parts in relations]
+    hidden = {key for key, size in sizes.items() if size < min_group}
+    rank = order or (lambda key: 0)
+    changed = True
+    while changed:
+        changed = False
+        for total, parts in relations:
+            while True:
+                hidden_sum = sum(sizes.get(part, 0) for part in parts if part in hidden)
+                visible = [part for part in parts if part not in hidden]
+                needs_cover = total in hidden or hidden_sum > 0
+                if not (needs_cover and hidden_sum < min_group and visible):
+                    break
+                hidden.add(min(visible, key=lambda part: (sizes.get(part, 0), rank(part))))
+                changed = True
+    return frozenset(hidden)
+
+
+def weakest(scores: Mapping[str, Score], count: int = 3) -> list[str]:
+    """The codes of the `count` lowest agreement percentages (biggest challenges); suppressed ones skipped."""
+    ranked = [(s.percent, position, code) for position, (code, s) in enumerate(scores.items())
+              if s.percent is not None]
+    return [code for _, _, code in sorted(ranked)[:count]]

@@ -1,0 +1,127 @@
+"""Round results from the database: grouped counts, roll-ups, suppression and scope."""
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import delete
+
+from surveyapp.extensions import db
+from surveyapp.models import Answer, Response
+from surveyapp.services.results import load_round, round_results, round_table
+from surveyapp.services.scopes import visible_unit_ids
+from tests.results_helpers import add_responses, count_queries, tryg
+
+
+@pytest.fixture
+def org(make_org):
+    return make_org("H")
+
+
+@pytest.fixture
+def staff_round(make_round, org):
+    round_ = make_round(units=list(org.values()), min_group=5)
+    add_responses(round_, org["H-A1"], tryg(5, 4, 4, 3, 2, None))  # 6 respondents, 3 of 5 valid positive
+    add_responses(round_, org["H-A2"], tryg(5, 5, 5, 5, 4))         # 5 of 5
+    add_responses(round_, org["H-B1"], tryg(5, 5))                  # 2 respondents: below the threshold
+    add_responses(round_, org["H-B2"], tryg(1, 2, 4, 4, 5, 5, 5))   # 7: hidden as cover for H-B1
+    db.session.commit()
+    return round_
+
+
+def by_unit(rows, code="tryg_som_patient"):
+    return {row.unit_code: row for row in rows if row.item_code == code}
+
+
+def test_item_results_per_afsnit_and_rolled_up_from_raw_answers(staff_round):
+    rows = by_unit(round_results(staff_round))
+    a1, a2, a = rows["H-A1"], rows["H-A2"], rows["H-A"]
+    assert (a1.respondents, a1.n, a1.positive, a1.met) == (6, 5, 3, False)
+    assert a1.percent == pytest.approx(60.0)
+    assert (a2.n, a2.positive, a2.percent, a2.met) == (5, 5, 100.0, True)
+    assert (a.n, a.positive, a.met) == (10, 8, True) and a.percent == pytest.approx(80.0)
+    hospital = rows["H"]  # 8 + 2 + 5 positive of 10 + 2 + 7 valid
+    assert (hospital.respondents, hospital.n, hospital.positive) == (20, 19, 15)
+    assert a.ci_low == pytest.approx(49.016, abs=0.01) and a.target == pytest.approx(80.0)
+    assert a.response_rate == pytest.approx(11 / 40 * 100) and a.headcount == 40
+
+
+def test_small_afsnit_and_its_cover_show_no_numbers(staff_round):
+    rows = by_unit(round_results(staff_round))
+    for code in ("H-B1", "H-B2"):
+        row = rows[code]
+        assert row.suppressed
+        assert (row.n, row.positive, row.percent, row.ci_low, row.ci_high, row.met) == (None,) * 6
+    assert rows["H-B1"].respondents == 2  # response counts are not answers; follow-up needs them
+    assert not rows["H-B"].suppressed and rows["H-B"].n == 9
+
+
+def test_dimension_rows_follow_the_items(staff_round):
+    rows = [r for r in round_results(staff_round, level="afsnit") if r.unit_code == "H-A2"]
+    assert [r.measure for r in rows][-3:] == ["dimension"] * 3
+    climate = next(r for r in rows if r.item_code == "Sikkerhedsklima")
+    assert (climate.n, climate.positive) == (5, 5)  # only tryg_som_patient was answered
+    assert {r.level for r in round_results(staff_round, level="afsnit")} == {"afsnit"}
+
+
+def test_reverse_scored_item_is_reversed_in_the_database_path(make_round, org):
+    round_ = make_round(units=list(org.values()))
+    add_responses(round_, org["H-A1"], [{"svaert_at_sige_til": v} for v in (1, 2, 2, 4, 5, None)])
+    db.session.commit()
+    row = by_unit(round_results(round_), "svaert_at_sige_til")["H-A1"]
+    assert (row.n, row.positive) == (5, 3)
+
+
+def test_scope_limits_rows_but_not_the_suppression(staff_round, org, make_user):
+    user = make_user("coordinator", units=[org["H-B"]])
+    rows = round_results(staff_round, visible_unit_ids=visible_unit_ids(user))
+    assert {r.unit_code for r in rows} == {"H-B", "H-B1", "H-B2"}
+    assert by_unit(rows)["H-B2"].suppressed
+
+
+def test_dashboard_table_is_in_hierarchy_order_with_key_items(staff_round):
+    table = round_table(load_round(staff_round), None)
+    assert [r.unit.code for r in table.rows] == ["H", "H-A", "H-A1", "H-A2", "H-B", "H-B1", "H-B2"]
+    assert table.key_items == ["tryg_som_patient", "laere_af_haendelser", "ledelse_foelger_op"]
+    assert [r.depth for r in table.rows][:3] == [0, 1, 2]
+
+
+def test_loading_a_round_takes_the_same_few_queries_for_more_data(make_round, org):
+    round_ = make_round(units=list(org.values()))
+    add_responses(round_, org["H-A1"], tryg(4, 5))
+    db.session.commit()
+    db.session.expire_all()
+    with count_queries() as small:
+        load_round(round_)
+    add_responses(round_, org["H-A2"], tryg(*([4] * 40)) + [{"laere_af_haendelser": 3}] * 20)
+    add_responses(round_, org["H-B1"], tryg(*([2] * 30)))
+    db.session.commit()
+    db.session.expire_all()
+    with count_queries() as large:
+        load_round(round_)
+    assert small[0] == large[0] <= 8
+
+
+answers = st.lists(st.tuples(st.sampled_from(["H-A1", "H-A2", "H-B1"]),
+                             st.fixed_dictionaries({}, optional={
+                                 "tryg_som_patient": st.one_of(st.none(), st.integers(1, 5)),
+                                 "svaert_at_sige_til": st.one_of(st.none(), st.integers(1, 5))})),
+                   max_size=40)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=answers)
+def test_database_roll_ups_equal_a_direct_computation_over_raw_answers(make_round, org, rows):
+    round_ = make_round(units=list(org.values()), min_group=1)
+    for unit_code, given_answers in rows:
+        add_responses(round_, org[unit_code], [given_answers])
+    db.session.commit()
+    results = round_results(round_)
+    members = {"H": {"H-A1", "H-A2", "H-B1"}, "H-A": {"H-A1", "H-A2"}, "H-B": {"H-B1"}, "H-A1": {"H-A1"}}
+    for code, reverse in (("tryg_som_patient", False), ("svaert_at_sige_til", True)):
+        got = by_unit(results, code)
+        for unit, inside in members.items():
+            values = [a[code] for u, a in rows if u in inside and a.get(code) is not None]
+            positive = sum(1 for v in values if (6 - v if reverse else v) >= 4)
+            assert (got[unit].n or 0, got[unit].positive or 0) == (len(values), positive)
+    db.session.execute(delete(Answer))
+    db.session.execute(delete(Response))
+    db.session.commit()
