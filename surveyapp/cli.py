@@ -74,4 +74,38 @@ def list_links(round_id: int | None) -> None:
         writer.writerow([rid, code, audience, unit_code, kind, links.link_url(slug)])
 
 
-COMMANDS = [init_db, seed_demo, create_user, list_links]
+@click.command("import-units")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Only report what would change; write nothing.")
+@click.option("--deactivate-missing", is_flag=True, help="Deactivate active units that are not in the file.")
+@with_appcontext
+def import_units(file: str, dry_run: bool, deactivate_missing: bool) -> None:
+    """Import the organisation from a CSV FILE (code,name,parent_code,level,headcount,active); all or nothing."""
+    from flask_babel import force_locale
+
+    from .services import org_import
+
+    with open(file, "rb") as fh, force_locale("en"):
+        text, errors = org_import.decode(fh.read())
+        plan = org_import.plan(text, deactivate_missing) if text is not None else org_import.ImportPlan(errors=errors)
+    for line, message in plan.errors:
+        click.echo(f"{file}:{line}: {message}", err=True)
+    if not plan.ok:
+        raise click.ClickException(f"{len(plan.errors)} error(s); nothing was imported")
+    for row in plan.created:
+        click.echo(f"create {row.code} ({row.level}) {row.name}")
+    for row, diff in plan.changed:
+        click.echo(f"change {row.code}: " + "; ".join(f"{k} {old} -> {new}" for k, (old, new) in diff.items()))
+    for code in plan.deactivated:
+        click.echo(f"deactivate {code}")
+    summary = (f"{len(plan.created)} created, {len(plan.changed)} changed, {len(plan.deactivated)} deactivated, "
+               f"{plan.unchanged} unchanged")
+    if dry_run:
+        click.echo(f"dry run: {summary}; nothing was written")
+        return
+    org_import.apply(plan, None, deactivate_missing)
+    db.session.commit()
+    click.echo(f"imported: {summary}")
+
+
+COMMANDS = [init_db, seed_demo, create_user, list_links, import_units]

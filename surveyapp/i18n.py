@@ -1,5 +1,5 @@
 """Languages and locale selection: ?lang= -> session -> Accept-Language -> Danish."""
-from flask import g, request, session
+from flask import g, has_request_context, request, session
 
 #: Languages of the staff and coordinator UI, Danish first.
 UI_LANGUAGES = ("da", "en")
@@ -22,7 +22,9 @@ def allowed_languages() -> tuple[str, ...]:
     return getattr(g, "languages", UI_LANGUAGES)
 
 
-def select_locale() -> str:
+def select_locale() -> str | None:
+    if not has_request_context():
+        return None  # commands and background work: the default locale
     allowed = allowed_languages()
     requested = request.args.get("lang")
     if requested in allowed:

@@ -1,6 +1,8 @@
 """One blueprint per audience."""
+from .account import bp as account_bp
+from .admin import bp as admin_bp
 from .auth import bp as auth_bp
 from .coordinator import bp as coordinator_bp
 from .main import bp as main_bp
 
-BLUEPRINTS = [main_bp, auth_bp, coordinator_bp]
+BLUEPRINTS = [main_bp, auth_bp, coordinator_bp, admin_bp, account_bp]

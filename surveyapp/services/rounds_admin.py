@@ -1,0 +1,211 @@
+"""Survey rounds for administrators and coordinators: create, clone, add units, close early, reopen.
+
+A round's state is derived from its dates, so closing early moves `closes_at` to now and reopening moves
+it to a new time; the audit trail keeps the times before and after.
+"""
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..models import CollectionLink, Questionnaire, Response, Round, Unit, User
+from ..timeutil import utcnow
+from . import audit
+from .links import add_link
+from .rounds import create_round
+from .scopes import child_map, descendants, visible_unit_ids
+
+logger = logging.getLogger(__name__)
+ROUND_FIELDS = ("name", "questionnaire_id", "opens_at", "closes_at", "target", "min_group")
+
+
+class RoundError(ValueError):
+    """A round change is not possible; the message says why (translated)."""
+
+
+def _zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Copenhagen"))
+
+
+def to_utc(local: datetime) -> datetime:
+    """A naive Danish wall-clock time as the naive UTC the database holds."""
+    return local.replace(tzinfo=_zone()).astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
+
+
+def to_local(utc: datetime) -> datetime:
+    """A stored naive UTC time as naive Danish wall-clock time, for a form."""
+    return utc.replace(tzinfo=ZoneInfo("UTC")).astimezone(_zone()).replace(tzinfo=None, second=0, microsecond=0)
+
+
+def _state(round_: Round) -> dict:
+    state = audit.snapshot(round_, ROUND_FIELDS)
+    state["units"] = sorted(u.code for u in round_.units)
+    return state
+
+
+@dataclass(frozen=True)
+class UnitChoice:
+    """A line of the unit picker: a sygehus or afdeling (pick all below) or an afsnit (tick)."""
+    id: int
+    code: str
+    name: str
+    level: str
+    depth: int
+    #: For a sygehus or afdeling: the ids of the active afsnit below it.
+    afsnit_ids: tuple[int, ...]
+
+
+def unit_choices(user: User) -> list[UnitChoice]:
+    """The active units the user may put in a round, depth first."""
+    visible = visible_unit_ids(user)
+    units = [u for u in db.session.scalars(select(Unit).where(Unit.active).order_by(Unit.code))
+             if visible is None or u.id in visible]
+    ids = {u.id for u in units}
+    children: dict[int | None, list[Unit]] = {}
+    for unit in units:
+        children.setdefault(unit.parent_id if unit.parent_id in ids else None, []).append(unit)
+    rows: list[UnitChoice] = []
+
+    def afsnit_below(unit: Unit) -> tuple[int, ...]:
+        if unit.level == "afsnit":
+            return (unit.id,)
+        return tuple(i for child in children.get(unit.id, []) for i in afsnit_below(child))
+
+    def walk(unit: Unit, depth: int) -> None:
+        rows.append(UnitChoice(unit.id, unit.code, unit.name, unit.level, depth,
+                               afsnit_below(unit) if unit.level != "afsnit" else ()))
+        for child in children.get(unit.id, []):
+            walk(child, depth + 1)
+
+    for root in children.get(None, []):
+        walk(root, 0)
+    return rows
+
+
+def afsnit_below(unit_ids: list[int]) -> list[int]:
+    """The active afsnit under (and among) the given units: what "the whole sygehus" means."""
+    ids = descendants(child_map(), list(unit_ids))
+    return list(db.session.scalars(
+        select(Unit.id).where(Unit.id.in_(ids), Unit.level == "afsnit", Unit.active).order_by(Unit.code)))
+
+
+def questionnaire_choices() -> list[Questionnaire]:
+    """Every questionnaire version, by code and newest version first."""
+    return list(db.session.scalars(select(Questionnaire).order_by(Questionnaire.code, Questionnaire.version.desc())))
+
+
+def manageable(user: User, round_: Round) -> bool:
+    """Admins manage every round; a coordinator a round whose afsnit all lie within their scope."""
+    visible = visible_unit_ids(user)
+    return visible is None or (bool(round_.units) and all(u.id in visible for u in round_.units))
+
+
+def rounds_for(user: User) -> list[tuple[Round, int]]:
+    """The rounds the user may manage with their response counts, newest opening first."""
+    counts = dict(db.session.execute(select(Response.round_id, func.count()).group_by(Response.round_id)).all())
+    rounds = db.session.scalars(select(Round).options(selectinload(Round.units), selectinload(Round.questionnaire))
+                                .order_by(Round.opens_at.desc(), Round.id.desc()))
+    return [(r, counts.get(r.id, 0)) for r in rounds if manageable(user, r)]
+
+
+def get_round(user: User, round_id: int) -> Round | None:
+    """The round if it exists and the user may manage it."""
+    round_ = db.session.get(Round, round_id)
+    return round_ if round_ is not None and manageable(user, round_) else None
+
+
+def _units_for(user: User, unit_ids: list[int]) -> list[Unit]:
+    visible = visible_unit_ids(user)
+    if visible is not None and not set(unit_ids) <= visible:
+        raise RoundError(_("You may only choose units within your scope."))
+    units = list(db.session.scalars(select(Unit).where(Unit.id.in_(unit_ids), Unit.level == "afsnit", Unit.active)))
+    if len(units) != len(set(unit_ids)):
+        raise RoundError(_("Only active afsnit can take part in a round."))
+    return units
+
+
+def create(actor: User, questionnaire: Questionnaire, name: str, opens_at: datetime, closes_at: datetime,
+           unit_ids: list[int], target: float, min_group: int, cloned_from: Round | None = None) -> Round:
+    """A new round with a link per afsnit; times in UTC. Raises RoundError on units outside the scope."""
+    if closes_at <= opens_at:
+        raise RoundError(_("The round must close after it opens."))
+    units = _units_for(actor, unit_ids)
+    round_ = create_round(questionnaire, name.strip(), opens_at, closes_at, units, target, min_group)
+    after = _state(round_)
+    if cloned_from is not None:
+        after["cloned_from"] = cloned_from.id
+    audit.record(actor, "round.create", round_, None, after)
+    return round_
+
+
+def clone_defaults(round_: Round) -> dict:
+    """The form data for the repeat measurement: the same units, questionnaire, target and threshold, a year on."""
+    year = timedelta(days=364)  # whole weeks: the repeat opens on the same weekday
+    return {
+        "name": _("%(name)s (repeat)", name=round_.name),
+        "questionnaire_id": round_.questionnaire_id,
+        "opens_at": to_local(round_.opens_at + year),
+        "closes_at": to_local(round_.closes_at + year),
+        "target": round(round_.target * 100),
+        "min_group": round_.min_group,
+        "units": [u.id for u in round_.units if u.active],
+    }
+
+
+def add_units(actor: User, round_: Round, unit_ids: list[int]) -> list[Unit]:
+    """Add afsnit to a round that has not closed, with a link of each kind the round uses."""
+    if round_.status() == "closed":
+        raise RoundError(_("A closed round takes no new units; reopen it first."))
+    before = _state(round_)
+    units = [u for u in _units_for(actor, unit_ids) if u not in round_.units]
+    kinds = sorted({link.kind for link in round_.links if link.kind != "code"}) or ["open"]
+    for unit in units:
+        round_.units.append(unit)
+        for kind in kinds:
+            add_link(round_, unit, kind)
+    db.session.flush()
+    audit.record(actor, "round.add_units", round_, before, _state(round_))
+    return units
+
+
+def close_early(actor: User, round_: Round) -> None:
+    """Close an open round now."""
+    if round_.status() != "open":
+        raise RoundError(_("Only an open round can be closed early."))
+    before = _state(round_)
+    round_.closes_at = max(utcnow(), round_.opens_at + timedelta(seconds=1))
+    db.session.flush()
+    audit.record(actor, "round.close", round_, before, _state(round_))
+
+
+def reopen(actor: User, round_: Round, closes_at: datetime) -> None:
+    """Open a closed round again until `closes_at` (UTC, in the future)."""
+    if round_.status() != "closed":
+        raise RoundError(_("Only a closed round can be reopened."))
+    if closes_at <= utcnow():
+        raise RoundError(_("The new closing time must be in the future."))
+    before = _state(round_)
+    round_.closes_at = closes_at
+    db.session.flush()
+    audit.record(actor, "round.reopen", round_, before, _state(round_))
+
+
+def link_counts(round_: Round) -> dict[int, int]:
+    """unit id -> number of collection links, for the round page."""
+    return dict(db.session.execute(select(CollectionLink.unit_id, func.count())
+                                   .where(CollectionLink.round_id == round_.id)
+                                   .group_by(CollectionLink.unit_id)).all())
+
+
+def response_counts(round_: Round) -> dict[int, int]:
+    """unit id -> responses in this round."""
+    return dict(db.session.execute(select(Response.unit_id, func.count()).where(Response.round_id == round_.id)
+                                   .group_by(Response.unit_id)).all())
+
+

@@ -1,0 +1,47 @@
+"""Administration: organisation, rounds, users, tokens, questionnaires and the audit trail.
+
+The access rule is applied once, here: admins may use every page; coordinators only the pages marked
+`for_coordinators` (rounds, and the units within their scope); viewers none. Object-level checks
+(a coordinator's scope) live in the services that load the objects.
+"""
+from flask import Blueprint, abort, current_app, render_template, request
+from flask_login import current_user, login_required
+
+from ..services import audit
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def for_coordinators(view):
+    """Mark a view as open to coordinators too (within their scope)."""
+    view.for_coordinators = True
+    return view
+
+
+@bp.before_request
+@login_required
+def require_role() -> None:
+    if current_user.role == "admin":
+        return
+    view = current_app.view_functions.get(request.endpoint)
+    if current_user.role != "coordinator" or not getattr(view, "for_coordinators", False):
+        abort(403)
+
+
+@bp.get("/")
+@for_coordinators
+def home():
+    return render_template("admin/home.html")
+
+
+@bp.get("/audit")
+def audit_trail():
+    page = request.args.get("page", 1, type=int) or 1
+    entries, more = audit.entries(page=max(page, 1), target_type=request.args.get("type") or None,
+                                  target_id=request.args.get("id", type=int))
+    rows = [(entry, audit.changes(entry.before, entry.after)) for entry in entries]
+    return render_template("admin/audit.html", rows=rows, page=page, more=more)
+
+
+# The other admin pages register their routes on `bp`.
+from . import admin_rounds, admin_units, admin_users  # noqa: E402,F401

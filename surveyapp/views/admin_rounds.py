@@ -1,0 +1,123 @@
+"""Survey rounds: list, create (or clone), add units, close early, reopen. Coordinators too, in their scope."""
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from forms.admin import ActionForm, AddUnitsForm, ReopenForm, RoundForm
+
+from ..extensions import db
+from ..models import Questionnaire
+from ..services import rounds_admin
+from ..services.rounds_admin import RoundError
+from .admin import bp, for_coordinators
+
+
+@bp.get("/rounds")
+@for_coordinators
+def rounds():
+    return render_template("admin/rounds.html", rows=rounds_admin.rounds_for(current_user))
+
+
+def _round_form(source=None) -> RoundForm:
+    defaults = rounds_admin.clone_defaults(source) if source is not None else {}
+    if source is None and request.method == "GET":
+        from flask import current_app
+        defaults = {"target": round(current_app.config["SURVEYAPP_TARGET"] * 100),
+                    "min_group": current_app.config["SURVEYAPP_MIN_GROUP"]}
+    form = RoundForm(data=defaults) if request.method == "GET" else RoundForm()
+    form.questionnaire_id.choices = [
+        (q.id, f"{q.text('da')} · v{q.version}") for q in rounds_admin.questionnaire_choices()]
+    return form
+
+
+@bp.route("/rounds/new", methods=["GET", "POST"])
+@for_coordinators
+def round_new():
+    source_id = request.args.get("from", type=int)
+    source = rounds_admin.get_round(current_user, source_id) if source_id else None
+    if source_id and source is None:
+        abort(404)
+    form = _round_form(source)
+    if request.method == "POST" and "pick" in request.form:
+        # "The whole sygehus or afdeling": tick every afsnit below the chosen ones, then let the user untick.
+        form.units.data = sorted(set(form.units.data or []) | set(
+            rounds_admin.afsnit_below(request.form.getlist("whole", type=int))))
+    elif form.validate_on_submit():
+        try:
+            round_ = rounds_admin.create(
+                current_user, db.session.get(Questionnaire, form.questionnaire_id.data) or abort(400), form.name.data,
+                rounds_admin.to_utc(form.opens_at.data), rounds_admin.to_utc(form.closes_at.data), form.units.data,
+                form.target.data / 100, form.min_group.data, cloned_from=source)
+        except RoundError as exc:
+            form.units.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("The round %(name)s was created with %(count)d afsnit.", name=round_.name,
+                    count=len(round_.units)), "success")
+            return redirect(url_for("admin.round_view", round_id=round_.id))
+    return render_template("admin/round_form.html", form=form, source=source,
+                           choices=rounds_admin.unit_choices(current_user), ticked=set(form.units.data or []))
+
+
+@bp.get("/rounds/<int:round_id>")
+@for_coordinators
+def round_view(round_id: int):
+    round_ = rounds_admin.get_round(current_user, round_id) or abort(404)
+    in_round = {u.id for u in round_.units}
+    addable = [c for c in rounds_admin.unit_choices(current_user) if c.level == "afsnit" and c.id not in in_round]
+    reopen = ReopenForm(data={"closes_at": rounds_admin.to_local(round_.closes_at)})
+    return render_template("admin/round.html", round=round_, status=round_.status(), action=ActionForm(),
+                           reopen=reopen, add=AddUnitsForm(), addable=addable,
+                           links=rounds_admin.link_counts(round_), responses=rounds_admin.response_counts(round_))
+
+
+@bp.post("/rounds/<int:round_id>/units")
+@for_coordinators
+def round_add_units(round_id: int):
+    round_ = rounds_admin.get_round(current_user, round_id) or abort(404)
+    form = AddUnitsForm()
+    if not form.validate_on_submit():
+        flash(form.units.errors[0] if form.units.errors else _("Please try again."), "error")
+        return redirect(url_for("admin.round_view", round_id=round_id))
+    try:
+        added = rounds_admin.add_units(current_user, round_, form.units.data)
+    except RoundError as exc:
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(_("%(count)d afsnit added, each with its link.", count=len(added)), "success")
+    return redirect(url_for("admin.round_view", round_id=round_id))
+
+
+@bp.post("/rounds/<int:round_id>/close")
+@for_coordinators
+def round_close(round_id: int):
+    round_ = rounds_admin.get_round(current_user, round_id) or abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        rounds_admin.close_early(current_user, round_)
+    except RoundError as exc:
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(_("The round is closed."), "success")
+    return redirect(url_for("admin.round_view", round_id=round_id))
+
+
+@bp.post("/rounds/<int:round_id>/reopen")
+@for_coordinators
+def round_reopen(round_id: int):
+    round_ = rounds_admin.get_round(current_user, round_id) or abort(404)
+    form = ReopenForm()
+    if not form.validate_on_submit():
+        flash(form.closes_at.errors[0] if form.closes_at.errors else _("Please try again."), "error")
+        return redirect(url_for("admin.round_view", round_id=round_id))
+    try:
+        rounds_admin.reopen(current_user, round_, rounds_admin.to_utc(form.closes_at.data))
+    except RoundError as exc:
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(_("The round is open again."), "success")
+    return redirect(url_for("admin.round_view", round_id=round_id))

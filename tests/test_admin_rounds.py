@@ -1,0 +1,124 @@
+"""Round administration: create for a whole sygehus then untick, clone, add units, close early, reopen."""
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from surveyapp.extensions import db
+from surveyapp.models import AuditEntry, CollectionLink, Round
+from surveyapp.services import questionnaires, rounds_admin
+from surveyapp.timeutil import utcnow
+
+
+def round_data(units, **overrides):
+    data = {"name": "Baseline 2026", "questionnaire_id": questionnaires.find("patientsikkerhedskultur").id,
+            "opens_at": "2026-03-02T08:00", "closes_at": "2026-03-30T16:00", "target": "80", "min_group": "5",
+            "units": [u.id for u in units], "create": "1"}
+    data.update(overrides)
+    return data
+
+
+def test_ticking_a_whole_sygehus_ticks_its_afsnit_and_creates_nothing(client, login_as, make_org, app):
+    org = make_org("H")
+    login_as("admin")
+    page = client.post("/admin/rounds/new", data={**round_data([]), "whole": org["H"].id, "pick": "1"}) \
+        .get_data(as_text=True)
+    for code in ("H-A1", "H-A2", "H-B1", "H-B2"):
+        assert f'value="{org[code].id}" id="unit-{org[code].id}" checked' in page
+    assert db.session.scalar(select(db.func.count(Round.id))) == 0
+
+
+def test_admin_creates_a_round_with_a_link_per_afsnit_in_danish_time(client, login_as, make_org, app):
+    org = make_org("H")
+    login_as("admin")
+    chosen = [org["H-A1"], org["H-A2"], org["H-B1"]]  # H-B2 unticked
+    response = client.post("/admin/rounds/new", data=round_data(chosen))
+    assert response.status_code == 302
+    round_ = db.session.scalars(select(Round)).one()
+    assert sorted(u.code for u in round_.units) == ["H-A1", "H-A2", "H-B1"]
+    assert (round_.target, round_.min_group) == (0.8, 5)
+    assert round_.opens_at == datetime(2026, 3, 2, 7, 0)  # 08:00 in Copenhagen is 07:00 UTC in winter
+    assert len(round_.links) == 3 and {link.kind for link in round_.links} == {"open"}
+    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "round.create")).one()
+    assert entry.after["units"] == ["H-A1", "H-A2", "H-B1"]
+
+
+def test_round_form_shows_danish_messages_per_field(client, login_as, make_org, app):
+    make_org("H")
+    login_as("admin")
+    page = client.post("/admin/rounds/new", data=round_data([], closes_at="2026-03-01T08:00", target="0", name=""))\
+        .get_data(as_text=True)
+    for message in ("Angiv et navn på målerunden.", "Målerunden skal lukke efter den åbner.",
+                    "Angiv et mål fra 1 til 100.", "Vælg mindst ét afsnit."):
+        assert message in page
+    assert db.session.scalar(select(db.func.count(Round.id))) == 0
+
+
+def test_clone_prefills_the_repeat_measurement_a_year_later(client, login_as, make_round, app):
+    baseline = make_round(name="Baseline", opens=datetime(2026, 3, 2, 7), closes=datetime(2026, 3, 30, 14))
+    login_as("admin")
+    page = client.get(f"/admin/rounds/new?from={baseline.id}").get_data(as_text=True)
+    assert "Baseline (gentagelse)" in page and 'value="2027-03-01T08:00"' in page
+    for unit in baseline.units:
+        assert f'id="unit-{unit.id}" checked' in page
+    data = round_data(baseline.units, name="Gentagelse", opens_at="2027-03-01T08:00", closes_at="2027-03-29T16:00")
+    assert client.post(f"/admin/rounds/new?from={baseline.id}", data=data).status_code == 302
+    repeat = db.session.scalar(select(Round).where(Round.name == "Gentagelse"))
+    assert [u.code for u in repeat.units] == [u.code for u in baseline.units]
+    assert repeat.questionnaire_id == baseline.questionnaire_id
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.target_id == repeat.id))
+    assert entry.after["cloned_from"] == baseline.id
+
+
+def test_close_early_and_reopen_are_recorded(client, login_as, make_round, app):
+    round_ = make_round()
+    login_as("admin")
+    assert client.post(f"/admin/rounds/{round_.id}/close").status_code == 302
+    db.session.refresh(round_)
+    assert round_.status() == "closed"
+    later = (utcnow() + timedelta(days=7)).strftime("%Y-%m-%dT%H:%M")
+    assert client.post(f"/admin/rounds/{round_.id}/reopen", data={"closes_at": later}).status_code == 302
+    db.session.refresh(round_)
+    assert round_.status() == "open"
+    actions = list(db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
+    assert actions == ["round.close", "round.reopen"]
+    history = client.get(f"/admin/audit?type=survey_round&id={round_.id}").get_data(as_text=True)
+    assert "round.close" in history and "round.reopen" in history and "closes_at" in history
+
+
+def test_reopen_needs_a_future_closing_time(app, make_round, make_user):
+    round_ = make_round(opens=utcnow() - timedelta(days=30), closes=utcnow() - timedelta(days=1))
+    admin = make_user("admin")
+    try:
+        rounds_admin.reopen(admin, round_, utcnow() - timedelta(hours=1))
+    except rounds_admin.RoundError as exc:
+        assert "future" in str(exc) or "fremtiden" in str(exc)
+    else:
+        raise AssertionError("a past closing time was accepted")
+
+
+def test_adding_a_unit_later_adds_its_link(client, login_as, make_org, make_round, app):
+    org = make_org("H")
+    round_ = make_round(units=[org["H-A1"]])
+    login_as("admin")
+    client.post(f"/admin/rounds/{round_.id}/units", data={"units": [org["H-B2"].id]})
+    links = db.session.scalars(select(CollectionLink).where(CollectionLink.round_id == round_.id)).all()
+    assert sorted(link.unit.code for link in links) == ["H-A1", "H-B2"]
+
+
+def test_coordinator_manages_rounds_only_within_scope(client, login_as, make_org, make_round, app):
+    org, other = make_org("H"), make_org("X")
+    own = make_round(units=[org["H-A1"], org["H-A2"]], name="Egen")
+    foreign = make_round(units=[other["X-A1"]], name="Fremmed")
+    login_as("coordinator", units=[org["H-A"]])
+    page = client.get("/admin/rounds").get_data(as_text=True)
+    assert "Egen" in page and "Fremmed" not in page
+    assert client.get(f"/admin/rounds/{own.id}").status_code == 200
+    assert client.get(f"/admin/rounds/{foreign.id}").status_code == 404
+    assert client.post(f"/admin/rounds/{foreign.id}/close").status_code == 404
+    assert client.get(f"/admin/rounds/new?from={foreign.id}").status_code == 404
+    page = client.get("/admin/rounds/new").get_data(as_text=True)
+    assert "H-A1" in page and "H-B1" not in page and "X-A1" not in page
+    # A unit outside the scope smuggled into the form is refused.
+    page = client.post("/admin/rounds/new", data=round_data([org["H-A1"], other["X-A2"]])).get_data(as_text=True)
+    assert "Du kan kun vælge enheder inden for din adgang." in page
+    assert client.post("/admin/rounds/new", data=round_data([org["H-A1"]])).status_code == 302
