@@ -38,7 +38,8 @@ test: $(VENV)/.installed-dev translations
 bench: $(VENV)/.installed-dev translations
 	$(PY) -m bench $(BENCH_ARGS)
 
-# Extract the strings into the template and merge them into every catalog.
+# Extract the strings into the template and merge them into every catalog. `--ignore-dirs` is set because
+# Babel's default also skips folders starting with "_", i.e. templates/_partials and templates/_macros.
 messages: $(VENV)/.installed
 	$(VENV)/bin/pybabel extract -F translations/babel.cfg -k _l -k lazy_gettext -k _n:1,2 --no-location \
 		--ignore-dirs ".* __pycache__ node_modules instance" \

@@ -108,4 +108,27 @@ def import_units(file: str, dry_run: bool, deactivate_missing: bool) -> None:
     click.echo(f"imported: {summary}")
 
 
-COMMANDS = [init_db, seed_demo, create_user, list_links, import_units]
+@click.command("posters")
+@click.option("--round", "round_id", required=True, type=int, help="The round whose afsnit get a poster each.")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, writable=True),
+              help="The PDF file to write.")
+@click.option("--codes", is_flag=True, help="Add the unused answer-code cards after the posters.")
+@with_appcontext
+def make_posters(round_id: int, out: str, codes: bool) -> None:
+    """Write one PDF with an A4 QR poster per afsnit of a round (and optionally its answer-code cards)."""
+    from .models import Round
+    from .services import posters
+
+    round_ = db.session.get(Round, round_id)
+    if round_ is None:
+        raise click.ClickException(f"there is no round {round_id}")
+    try:
+        data = posters.pack_pdf(round_, with_codes=codes)
+    except posters.PosterError as exc:
+        raise click.ClickException(str(exc)) from exc
+    with open(out, "wb") as fh:
+        fh.write(data)
+    click.echo(f"{len(posters.pack_links(round_id))} posters written to {out}")
+
+
+COMMANDS = [init_db, seed_demo, create_user, list_links, import_units, make_posters]

@@ -4,5 +4,6 @@ from .admin import bp as admin_bp
 from .auth import bp as auth_bp
 from .coordinator import bp as coordinator_bp
 from .main import bp as main_bp
+from .posters import bp as posters_bp
 
-BLUEPRINTS = [main_bp, auth_bp, coordinator_bp, admin_bp, account_bp]
+BLUEPRINTS = [main_bp, auth_bp, coordinator_bp, admin_bp, account_bp, posters_bp]
