@@ -3,7 +3,8 @@ from .account import bp as account_bp
 from .admin import bp as admin_bp
 from .auth import bp as auth_bp
 from .coordinator import bp as coordinator_bp
+from .downloads import bp as downloads_bp
 from .main import bp as main_bp
 from .posters import bp as posters_bp
 
-BLUEPRINTS = [main_bp, auth_bp, coordinator_bp, admin_bp, account_bp, posters_bp]
+BLUEPRINTS = [main_bp, auth_bp, coordinator_bp, admin_bp, account_bp, posters_bp, downloads_bp]
