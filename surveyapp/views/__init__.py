@@ -1,5 +1,6 @@
 """One blueprint per audience."""
 from .account import bp as account_bp
+from .api import bp as api_bp
 from .admin import bp as admin_bp
 from .auth import bp as auth_bp
 from .coordinator import bp as coordinator_bp
@@ -7,4 +8,4 @@ from .downloads import bp as downloads_bp
 from .main import bp as main_bp
 from .posters import bp as posters_bp
 
-BLUEPRINTS = [main_bp, auth_bp, coordinator_bp, admin_bp, account_bp, posters_bp, downloads_bp]
+BLUEPRINTS = [main_bp, auth_bp, coordinator_bp, admin_bp, account_bp, posters_bp, downloads_bp, api_bp]
