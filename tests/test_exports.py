@@ -172,3 +172,46 @@ def test_writers_neutralise_formulas_in_csv_and_xlsx():
     cells = [c.value for c in sheet["A"]][1:]
     assert cells == ["'=HYPERLINK(\"http://x\")", "'@cmd", "ok"]
     assert all(c.data_type == "s" for c in sheet["A"])
+
+
+@pytest.fixture
+def round_with_text(staff_round, org):
+    add_responses(staff_round, org["H-A2"], [{"tryg_som_patient": 5, "kommentar": "=cmd|' /C calc'!A0"},
+                                            {"tryg_som_patient": 4, "kommentar": "-mere tid"}])
+    db.session.commit()
+    return staff_round
+
+
+def test_raw_responses_are_for_admins_only(client, login_as, staff_round, org):
+    login_as("coordinator", units=[org["H"]])
+    assert client.get(f"/koordinator/download/runde/{staff_round.id}/svar.csv").status_code == 403
+    page = client.get(f"/koordinator/download/runde/{staff_round.id}").get_data(as_text=True)
+    assert "svar.csv" not in page
+
+
+def test_raw_csv_has_one_row_per_response_and_hides_small_wards(client, login_as, round_with_text):
+    login_as("admin")
+    rows = read_csv(client.get(f"/koordinator/download/runde/{round_with_text.id}/svar.csv?format=plain"), ",")
+    assert len(rows) == 6 + 7 + 2 + 7
+    assert list(rows[0])[:5] == ["response_id", "round_id", "unit_code", "date", "language"]
+    assert "tryg_som_patient" in rows[0] and "faggruppe" in rows[0] and "kommentar" not in rows[0]
+    assert {r["unit_code"] for r in rows} == {"H-A1", "H-A2", "H-B"}
+    assert sorted(r["tryg_som_patient"] for r in rows if r["unit_code"] == "H-A1") == ["", "2", "3", "4", "4", "5"]
+    assert {r["date"] for r in rows} == {round_with_text.opens_at.date().isoformat()}
+
+
+def test_free_text_only_when_asked_and_neutralised_in_csv_and_xlsx(client, login_as, round_with_text):
+    login_as("admin")
+    base = f"/koordinator/download/runde/{round_with_text.id}"
+    rows = read_csv(client.get(f"{base}/svar.csv?text=1"), ";")
+    assert sorted(r["kommentar"] for r in rows if r["kommentar"]) == ["'-mere tid", "'=cmd|' /C calc'!A0"]
+    book = load_workbook(io.BytesIO(client.get(f"{base}/svar.xlsx?text=1").data))
+    sheet = book.worksheets[0]
+    header = [c.value for c in sheet[1]]
+    texts = sorted(row[header.index("kommentar")].value for row in sheet.iter_rows(min_row=2)
+                   if row[header.index("kommentar")].value)
+    assert texts == ["'-mere tid", "'=cmd|' /C calc'!A0"]
+    assert all(row[header.index("kommentar")].data_type == "s" for row in sheet.iter_rows(min_row=2)
+               if row[header.index("kommentar")].value)
+    assert "kommentar" not in [c.value for c in load_workbook(io.BytesIO(client.get(f"{base}/svar.xlsx").data))
+                               .worksheets[0][1]]
