@@ -150,6 +150,15 @@ def test_downloads_page_links_every_format_from_the_rounds_list(client, login_as
         assert part in page
 
 
+def test_poster_pack_is_one_click_from_the_rounds_list(client, login_as, staff_round, org):
+    login_as("coordinator", units=[org["H"]])
+    home = client.get("/koordinator/").get_data(as_text=True)
+    link = f"/koordinator/plakater/runde/{staff_round.id}.pdf"
+    assert link in home and "QR-plakater" in home
+    response = client.get(link)
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+
+
 @pytest.mark.parametrize("text", ["=1+1", "+1", "-2+3", "@SUM(A1)", "\tx", "\rx"])
 def test_formula_starts_are_neutralised(text):
     assert neutralise(text) == "'" + text
@@ -167,8 +176,8 @@ def test_writers_neutralise_formulas_in_csv_and_xlsx():
     text = "".join(iter_csv(columns, rows, PLAIN))
     assert [r[0] for r in csv.reader(io.StringIO(text))][1:] == ["'=HYPERLINK(\"http://x\")", "'@cmd", "ok"]
     out = io.BytesIO()
-    write_xlsx([Sheet("t", columns, rows)], out)
-    sheet = load_workbook(io.BytesIO(out.getvalue()))["t"]
+    write_xlsx([Sheet("Runde 1/2026: [t]", columns, rows)], out)
+    sheet = load_workbook(io.BytesIO(out.getvalue()))["Runde 1-2026- -t-"]
     cells = [c.value for c in sheet["A"]][1:]
     assert cells == ["'=HYPERLINK(\"http://x\")", "'@cmd", "ok"]
     assert all(c.data_type == "s" for c in sheet["A"])

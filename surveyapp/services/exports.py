@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -137,8 +138,13 @@ def _xlsx_cell(sheet, column: Column, value: Any) -> Any:
     return cell
 
 
+def sheet_title(title: str) -> str:
+    """A title Excel accepts: at most 31 characters, none of []:*?/\\."""
+    return re.sub(r"[\[\]:*?/\\]", "-", title).strip()[:31] or "-"
+
+
 def _write_sheet(workbook: Workbook, spec: Sheet) -> None:
-    sheet = workbook.create_sheet(spec.title[:31])
+    sheet = workbook.create_sheet(sheet_title(spec.title))
     for index, column in enumerate(spec.columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width
     sheet.freeze_panes = "A2"

@@ -1,4 +1,6 @@
 """Coordinators' downloads of a round: results as CSV and Excel, PDF reports, raw responses (admins)."""
+import logging
+
 from flask import Blueprint, Response, abort, render_template, request, stream_with_context
 from flask_login import current_user, login_required
 
@@ -10,6 +12,7 @@ from ..services.raw_responses import iter_raw_responses, raw_columns
 from ..services.result_exports import ResultDownload
 from ..services.scopes import visible_unit_ids
 
+logger = logging.getLogger(__name__)
 bp = Blueprint("downloads", __name__, url_prefix="/koordinator/download")
 
 CSV_MIMETYPE = "text/csv; charset=utf-8"
@@ -98,6 +101,8 @@ def raw_responses(round_id: int, fmt: str):
     columns = raw_columns(round_, with_text)
     rows = iter_raw_responses(round_, visible, with_text)
     name = f"svar-{round_.id}{_suffix(unit)}{'-fritekst' if with_text else ''}"
+    logger.info("raw responses of round %s (free text: %s) downloaded by user %s", round_.id, with_text,
+                current_user.id)
     if fmt == "xlsx":
         body = iter_xlsx([Sheet(round_.name, columns, rows)])
         return _attachment(stream_with_context(body), XLSX_MIMETYPE, f"{name}.xlsx")
