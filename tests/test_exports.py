@@ -7,6 +7,7 @@ import pytest
 from openpyxl import load_workbook
 
 from surveyapp.extensions import db
+from surveyapp.scoring import Tally, score
 from surveyapp.services.exports import (EXCEL_DA, PLAIN, Column, Sheet, csv_cell, iter_csv, neutralise,
                                         write_xlsx)
 from surveyapp.services.results import round_results
@@ -59,6 +60,8 @@ def test_plain_csv_has_the_dashboard_numbers_for_every_level(client, login_as, s
         assert row["suppressed"] == ("true" if result.suppressed else "false")
     a1 = next(r for r in rows if r["unit_code"] == "H-A1" and r["item_code"] == "tryg_som_patient")
     assert (a1["n"], a1["positive"], a1["percent"], a1["met"], a1["target"]) == ("5", "3", "60.0", "false", "80.0")
+    by_scoring = score(Tally(5, 3), 0.8)
+    assert (float(a1["ci_low"]), float(a1["ci_high"])) == (by_scoring.ci_low, by_scoring.ci_high)
 
 
 def test_danish_excel_csv_has_bom_semicolons_decimal_commas_and_danish_headers(client, login_as, staff_round):
@@ -117,11 +120,25 @@ def test_xlsx_has_a_sheet_per_level_frozen_header_percent_cells_and_metadata(cli
     assert meta["Spørgeskemakode"] == "patientsikkerhedskultur" and meta["Mål"] == "80\xa0%"
 
 
-def test_unit_download_covers_the_unit_and_below(client, login_as, staff_round, org):
-    login_as("admin")
-    rows = read_csv(client.get(f"/koordinator/download/runde/{staff_round.id}/resultater.csv"
-                               f"?format=plain&unit={org['H-A'].id}"), ",")
-    assert {r["unit_code"] for r in rows} == {"H-A", "H-A1", "H-A2"}
+@pytest.mark.parametrize("code, below", [("H-A1", {"H-A1"}), ("H-A", {"H-A", "H-A1", "H-A2"}),
+                                         ("H", {"H", "H-A", "H-A1", "H-A2", "H-B", "H-B1", "H-B2"})])
+def test_afsnit_afdeling_and_sygehus_downloads_cover_the_unit_and_below(client, login_as, staff_round, org,
+                                                                        code, below):
+    login_as("coordinator", units=[org["H"]])
+    base = f"/koordinator/download/runde/{staff_round.id}"
+    rows = read_csv(client.get(f"{base}/resultater.csv?format=plain&unit={org[code].id}"), ",")
+    assert {r["unit_code"] for r in rows} == below
+    book = load_workbook(io.BytesIO(client.get(f"{base}/resultater.xlsx?unit={org[code].id}").data))
+    want = expected(staff_round)
+    seen = set()
+    for sheet in book.worksheets[:-1]:
+        header = [c.value for c in sheet[1]]
+        for values in sheet.iter_rows(min_row=2, values_only=True):
+            row = dict(zip(header, values))
+            result = want[(row["Enhedskode"], row["Spørgsmålskode"])]
+            seen.add(row["Enhedskode"])
+            assert row["Positive (%)"] == (None if result.percent is None else pytest.approx(result.percent / 100))
+    assert seen == below
 
 
 def test_coordinator_downloads_only_their_units_with_the_same_suppression(client, login_as, staff_round, org):

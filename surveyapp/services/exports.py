@@ -119,22 +119,18 @@ class Sheet:
 HEADER_FONT = Font(bold=True)
 MET_FILL = PatternFill(start_color="C6EFCE", end_color="C6EFCE", fill_type="solid")
 NOT_MET_FILL = PatternFill(start_color="FFC7CE", end_color="FFC7CE", fill_type="solid")
-NUMBER_FORMATS = {"percent": "0.0%", "number": "0.0", "date": "yyyy-mm-dd", "int": "0"}
+NUMBER_FORMATS = {"percent": "0.0%", "number": "0.0"}
 
 
 def _xlsx_cell(sheet, column: Column, value: Any) -> Any:
-    if value is None:
-        return None
+    """A value for a write-only row; a cell object only where a number format is needed (cell objects are slow)."""
     if isinstance(value, str):
-        # openpyxl stores a string starting with "=" as a formula: neutralise before it decides.
-        cell = WriteOnlyCell(sheet, neutralise(value))
-        cell.data_type = "s"
-        return cell
-    if column.kind == "percent":
-        value = value / 100
-    cell = WriteOnlyCell(sheet, value)
-    if column.kind in NUMBER_FORMATS:
-        cell.number_format = NUMBER_FORMATS[column.kind]
+        # openpyxl stores a string starting with "=" as a formula; a neutralised one never starts so.
+        return neutralise(value)
+    if value is None or isinstance(value, bool) or column.kind not in ("percent", "number"):
+        return value
+    cell = WriteOnlyCell(sheet, value / 100 if column.kind == "percent" else value)
+    cell.number_format = NUMBER_FORMATS[column.kind]
     return cell
 
 
