@@ -103,3 +103,34 @@ def test_staff_pages_do_not_switch_to_a_patient_language(client):
     html = client.get("/no-such-page?lang=ar").get_data(as_text=True)
     assert '<html lang="da" dir="ltr">' in html
     assert "Siden blev ikke fundet." in html
+
+
+PATIENT_FACING = [
+    "Skip to content", "Language", "Error code %(code)s",
+    "The page was not found. Check the address or scan the QR code again.",
+    "Something went wrong on our side. Please try again in a moment.",
+    "Scan the QR code with your phone's camera. You answer anonymously.",
+    "You are anonymous: we do not ask for your name, and no one can see who answered what.",
+]
+
+
+@pytest.mark.parametrize("lang", ["de", "pl", "uk", "ar"])
+def test_machine_made_catalogs_say_so_and_translate_what_patients_meet(lang):
+    from babel.messages.pofile import read_po
+
+    path = qs.BUILTIN_DIR.parent.parent / "translations" / lang / "LC_MESSAGES" / "messages.po"
+    assert "MACHINE-MADE, NOT REVIEWED" in path.read_text(encoding="utf-8").split('msgid ""')[0]
+    with path.open("rb") as fh:
+        catalog = read_po(fh, locale=lang)
+    for msgid in PATIENT_FACING:
+        message = catalog.get(msgid)
+        assert message is not None and message.string and "fuzzy" not in message.flags, (lang, msgid)
+        assert message.string != msgid
+
+
+def test_unreviewed_languages_must_be_languages_of_the_questionnaire():
+    data = patient_data()
+    data["unreviewed_languages"] = ["de", "tr"]
+    with pytest.raises(qs.QuestionnaireError) as error:
+        qs.validate(data)
+    assert error.value.errors == ["unreviewed_languages: expected a list of languages taken from languages"]

@@ -47,6 +47,14 @@ def embedded_fonts(pdf: bytes, tmp_path) -> dict[str, str]:
     return {line.split()[0].split("+")[-1]: line.split()[-5] for line in lines}
 
 
+def word_boxes(pdf: bytes) -> list[tuple[str, float, float]]:
+    """(word, top, bottom) in points for every word of page 1, from pdftotext -bbox."""
+    html = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", "-", "-"], input=pdf, capture_output=True,
+                          check=True).stdout.decode()
+    return [(word, float(top), float(bottom)) for top, bottom, word in
+            re.findall(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>', html)]
+
+
 def open_link(round_, unit_code: str) -> CollectionLink:
     return next(link for link in round_.links if link.kind == "open" and link.unit.code == unit_code)
 
@@ -84,7 +92,7 @@ def test_patient_poster_marks_each_language_and_arabic_right_to_left(patient_rou
     for lang in ("en", "de", "pl", "uk"):
         assert f'<div class="lang" lang="{lang}" dir="ltr">' in html
     assert 'role="img" aria-label="QR-kode til Afsnit A1"' in html
-    assert 'id="qr-path"' not in html
+    assert 'id="qr-path"' not in html and html.count("<svg") == 1
 
 
 def test_table_tent_is_a_folded_a4_with_the_question_upright_on_both_sides(patient_round):
@@ -227,3 +235,21 @@ def test_posters_command_refuses_an_unknown_round(runner, tmp_path):
     result = runner.invoke(args=["posters", "--round", "424242", "--out", str(tmp_path / "x.pdf")])
     assert result.exit_code != 0 and "there is no round 424242" in result.output
     assert not (tmp_path / "x.pdf").exists()
+
+
+@pytest.mark.parametrize("name", ["Afsnit K3 – Mave-tarm, brok og endokrin kirurgi",
+                                  "Kirurgisk Afsnit K3 – Mave-tarm, brok og endokrin kirurgi samt dagkirurgisk funktion "
+                                  "og ambulatorium for senfølger efter kræft i mave og tarm"])
+def test_a_long_afsnit_name_still_fits_one_scannable_page(patient_round, name):
+    link = open_link(patient_round, "H-A1")
+    link.unit.name = name
+    db.session.commit()
+    pdf = posters.poster_pdf(link)
+    assert pdf_pages(pdf) == 1
+    assert scan_page(pdf) == [link_url(link.slug)]
+    assert " ".join(name.split()[:4]) in " ".join(pdf_text(pdf).split())
+    boxes = word_boxes(pdf)
+    url_bottom = next(bottom for word, _, bottom in boxes if word.endswith(link.slug))
+    languages_top = next(top for word, top, _ in boxes if word == "What")
+    anonymity_top = next(top for word, top, _ in boxes if word == "anonym:")
+    assert url_bottom < languages_top < anonymity_top  # nothing printed over anything else

@@ -40,3 +40,8 @@ def qr_svg_inline(data: str, title: str = "") -> str:
 
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+
+
+def qr_matrix(data: str) -> list[list[bool]]:
+    """The modules of `data`'s code, quiet zone included, row by row (True is dark)."""
+    return _code(data).get_matrix()

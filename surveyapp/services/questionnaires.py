@@ -114,6 +114,9 @@ def validate(data) -> None:
     if not isinstance(languages, list) or not languages or not all(isinstance(x, str) for x in languages):
         errors.append("languages: expected a list such as [da, en]")
         languages = ["da"]
+    unreviewed = data.get("unreviewed_languages") or []
+    if not isinstance(unreviewed, list) or any(lang not in languages for lang in unreviewed):
+        errors.append("unreviewed_languages: expected a list of languages taken from languages")
     _texts(data.get("title"), "title", languages, errors)
     _texts(data.get("intro"), "intro", languages, errors, required=False)
     scales = _validate_scales(data, languages, errors)
