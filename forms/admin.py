@@ -13,6 +13,9 @@ LEVEL_CHOICES = [SelectChoice("sygehus", _l("Sygehus")), SelectChoice("afdeling"
 ROLE_CHOICES = [SelectChoice("admin", _l("Administrator")), SelectChoice("coordinator", _l("Coordinator")),
                 SelectChoice("viewer", _l("Viewer"))]
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+NOT_A_NUMBER = _l("Enter a whole number.")
+NOT_A_TIME = _l("Enter a date and time such as 2026-03-02 08:00.")
+NOT_A_CHOICE = _l("Choose one of the options.")
 
 
 def _int_or_none(value):
@@ -31,12 +34,12 @@ class UnitForm(FlaskForm):
         Length(max=40, message=_l("The code can have at most 40 characters.")),
         Regexp(r"^[A-Za-z0-9ÆØÅæøå_.\-]+$", message=_l("Use letters, digits, dot, dash and underscore only."))])
     name = StringField(_l("Name"), validators=[
-        InputRequired(message=_l("Enter a name.")), Length(max=200, message=_l("The name can have at most 200 characters."))])
-    level = SelectField(_l("Level"), choices=LEVEL_CHOICES,
+        InputRequired(message=_l("Enter a name.")),
+        Length(max=200, message=_l("The name can have at most 200 characters."))])
+    level = SelectField(_l("Level"), choices=LEVEL_CHOICES, invalid_choice_message=NOT_A_CHOICE,
                         validators=[InputRequired(message=_l("Choose a level."))])
-    parent_id = SelectField(_l("Parent unit"), coerce=_int_or_none, validate_choice=False,
-                            validators=[Optional()])
-    headcount = IntegerField(_l("Headcount (staff in the afsnit)"), validators=[
+    parent_id = SelectField(_l("Parent unit"), coerce=_int_or_none, validate_choice=False, validators=[Optional()])
+    headcount = IntegerField(_l("Headcount (staff in the afsnit)"), invalid_value_message=NOT_A_NUMBER, validators=[
         Optional(), NumberRange(min=0, max=100000, message=_l("Enter a whole number of 0 or more."))])
     active = BooleanField(_l("Active"), default=True)
 
@@ -62,15 +65,18 @@ class RoundForm(FlaskForm):
         InputRequired(message=_l("Enter a name for the round.")),
         Length(max=200, message=_l("The name can have at most 200 characters."))])
     questionnaire_id = SelectField(_l("Questionnaire version"), coerce=_int_or_none,
-                                   validators=[InputRequired(message=_l("Choose a questionnaire."))])
-    opens_at = DateTimeLocalField(_l("Opens (Danish time)"), format=DATETIME_FORMAT, validators=[
+                                   invalid_choice_message=NOT_A_CHOICE, validators=[InputRequired(message=_l("Choose a questionnaire."))])
+    opens_at = DateTimeLocalField(_l("Opens (Danish time)"), format=DATETIME_FORMAT,
+                                  invalid_value_message=NOT_A_TIME, validators=[
         InputRequired(message=_l("Enter when the round opens."))])
-    closes_at = DateTimeLocalField(_l("Closes (Danish time)"), format=DATETIME_FORMAT, validators=[
+    closes_at = DateTimeLocalField(_l("Closes (Danish time)"), format=DATETIME_FORMAT,
+                                   invalid_value_message=NOT_A_TIME, validators=[
         InputRequired(message=_l("Enter when the round closes."))])
-    target = IntegerField(_l("Target (% positive answers)"), validators=[
+    target = IntegerField(_l("Target (% positive answers)"), invalid_value_message=NOT_A_NUMBER, validators=[
         InputRequired(message=_l("Enter the target in percent.")),
         NumberRange(min=1, max=100, message=_l("Enter a target from 1 to 100."))])
-    min_group = IntegerField(_l("Anonymity threshold (fewest respondents shown)"), validators=[
+    min_group = IntegerField(_l("Anonymity threshold (fewest respondents shown)"),
+                             invalid_value_message=NOT_A_NUMBER, validators=[
         InputRequired(message=_l("Enter the anonymity threshold.")),
         NumberRange(min=3, max=1000, message=_l("Enter a threshold of at least 3."))])
     units = MultiCheckboxField(_l("Afsnit"), coerce=int, validate_choice=False)
@@ -84,6 +90,15 @@ class RoundForm(FlaskForm):
             raise ValidationError(_l("Choose at least one afsnit."))
 
 
+class RoundEditForm(RoundForm):
+    """Name, times, target and threshold; the questionnaire and afsnit of an existing round change elsewhere."""
+    questionnaire_id = None
+    units = None
+
+    def validate_units(self, field):  # no units field here
+        pass
+
+
 class AddUnitsForm(FlaskForm):
     units = MultiCheckboxField(_l("Afsnit to add"), coerce=int, validate_choice=False)
 
@@ -93,7 +108,8 @@ class AddUnitsForm(FlaskForm):
 
 
 class ReopenForm(FlaskForm):
-    closes_at = DateTimeLocalField(_l("New closing time (Danish time)"), format=DATETIME_FORMAT, validators=[
+    closes_at = DateTimeLocalField(_l("New closing time (Danish time)"), format=DATETIME_FORMAT,
+                                   invalid_value_message=NOT_A_TIME, validators=[
         InputRequired(message=_l("Enter when the round closes."))])
 
 
@@ -106,7 +122,8 @@ class UserForm(FlaskForm):
         InputRequired(message=_l("Enter an email address.")),
         Email(message=_l("Enter a valid email address."), check_deliverability=False),
         Length(max=254, message=_l("The email address is too long."))])
-    role = SelectField(_l("Role"), choices=ROLE_CHOICES, validators=[InputRequired(message=_l("Choose a role."))])
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES, invalid_choice_message=NOT_A_CHOICE,
+                       validators=[InputRequired(message=_l("Choose a role."))])
     units = SelectMultipleField(_l("Scope: the units they may see (with everything below)"), coerce=int,
                                 validate_choice=False)
     active = BooleanField(_l("Active"), default=True)
@@ -140,7 +157,8 @@ class ChangePasswordForm(SetPasswordForm):
 
 class TokenForm(FlaskForm):
     name = StringField(_l("Name (what the token is for)"), validators=[
-        InputRequired(message=_l("Enter a name.")), Length(max=100, message=_l("The name can have at most 100 characters."))])
+        InputRequired(message=_l("Enter a name.")),
+        Length(max=100, message=_l("The name can have at most 100 characters."))])
     user_id = SelectField(_l("Scope"), coerce=_int_or_none, validate_choice=False, validators=[Optional()])
     can_read_raw = BooleanField(_l("May read anonymised raw responses"))
 
@@ -148,3 +166,129 @@ class TokenForm(FlaskForm):
 class QuestionnaireImportForm(FlaskForm):
     file = FileField(_l("Questionnaire file (YAML or JSON)"),
                      validators=[FileRequired(message=_l("Choose a questionnaire file."))])
+
+
+KIND_CHOICES = [SelectChoice("scale", _l("Scale (scored)")), SelectChoice("choice", _l("Choice (background question)")),
+                SelectChoice("text", _l("Free text"))]
+CODE_PATTERN = Regexp(r"^[a-z0-9_]+$", message=_l("Use lower-case letters, digits and underscore only."))
+
+
+class QuestionnaireNewForm(FlaskForm):
+    code = StringField(_l("Code"), validators=[
+        InputRequired(message=_l("Enter a code.")),
+        Length(max=60, message=_l("The code can have at most 60 characters.")),
+        Regexp(r"^[a-z0-9\-]+$", message=_l("Use lower-case letters, digits and dash only."))])
+    audience = SelectField(_l("Audience"), choices=[SelectChoice("staff", _l("Staff")),
+                                                   SelectChoice("patient", _l("Patients"))],
+                           invalid_choice_message=NOT_A_CHOICE,
+                           validators=[InputRequired(message=_l("Choose an audience."))])
+    languages = MultiCheckboxField(_l("Languages"), validate_choice=False)
+
+    def validate_languages(self, field):
+        if "da" not in (field.data or []):
+            raise ValidationError(_l("Danish must be one of the languages."))
+
+
+def _text_fields(languages: list[str], prefix: str, label, required: bool, long: bool = False) -> dict:
+    from wtforms import TextAreaField
+    from surveyapp.i18n import LANGUAGE_NAMES
+
+    kind = TextAreaField if long else StringField
+    fields = {}
+    for lang in languages:
+        validators = [Length(max=2000, message=_l("The text can have at most 2000 characters."))]
+        if required:
+            validators.insert(0, InputRequired(message=_l("Enter the text in every language.")))
+        else:
+            validators.insert(0, Optional())
+        fields[f"{prefix}_{lang}"] = kind(f"{label} · {LANGUAGE_NAMES.get(lang, lang)}", validators=validators)
+    return fields
+
+
+class _MetaFormBase(FlaskForm):
+    languages = MultiCheckboxField(_l("Languages the respondent may choose"), validate_choice=False)
+
+    def validate_languages(self, field):
+        if "da" not in (field.data or []):
+            raise ValidationError(_l("Danish must be one of the languages."))
+
+
+def questionnaire_meta_form(languages: list[str]):
+    """Languages, and title and introduction per language (Danish title required; gaps are listed as problems)."""
+    fields = {**_text_fields(["da"], "title", _l("Title"), True),
+              **_text_fields([lang for lang in languages if lang != "da"], "title", _l("Title"), False),
+              **_text_fields(languages, "intro", _l("Introduction"), False, long=True)}
+    return type("QuestionnaireMetaForm", (_MetaFormBase,), fields)
+
+
+def item_form(languages: list[str]):
+    """An item: code, kind, dimension, scale, flags, and its text and help per language."""
+    fields = {
+        "code": StringField(_l("Item code (keep it across versions)"), validators=[
+            InputRequired(message=_l("Enter a code.")),
+            Length(max=60, message=_l("The code can have at most 60 characters.")),
+            CODE_PATTERN]),
+        "kind": SelectField(_l("Kind"), choices=KIND_CHOICES, invalid_choice_message=NOT_A_CHOICE,
+                            validators=[InputRequired(message=_l("Choose a kind."))]),
+        "dimension": StringField(_l("Dimension"), validators=[
+            Optional(), Length(max=100, message=_l("The dimension can have at most 100 characters."))]),
+        "scale_id": SelectField(_l("Answer scale"), coerce=_int_or_none, validate_choice=False,
+                                validators=[Optional()]),
+        "key": BooleanField(_l("Key item (measured against the target)")),
+        "reverse": BooleanField(_l("Reverse-scored (agreement is negative)")),
+        "required": BooleanField(_l("Required")),
+        "max_length": IntegerField(_l("Longest answer in characters (free text)"),
+                                   invalid_value_message=NOT_A_NUMBER, validators=[
+            Optional(), NumberRange(min=1, max=10000, message=_l("Enter a number from 1 to 10000."))]),
+        **_text_fields(languages, "text", _l("Question"), True, long=True),
+        **_text_fields(languages, "help", _l("Help text"), False),
+    }
+    return type("ItemForm", (FlaskForm,), fields)
+
+
+class _ScaleFormBase(FlaskForm):
+    languages: list[str] = []
+    rows = 0
+
+    def options(self) -> list[dict]:
+        """The filled-in rows as option dicts, in order."""
+        out = []
+        for n in range(self.rows):
+            value = self[f"value_{n}"].data
+            if value is None:
+                continue
+            out.append({"value": value, "positive": bool(self[f"positive_{n}"].data),
+                        "not_applicable": bool(self[f"na_{n}"].data),
+                        "label": {lang: (self[f"label_{n}_{lang}"].data or "").strip() for lang in self.languages}})
+        return out
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        for n in range(self.rows):
+            labels = [(self[f"label_{n}_{lang}"].data or "").strip() for lang in self.languages]
+            if self[f"value_{n}"].data is None:
+                if any(labels):
+                    self[f"value_{n}"].errors.append(_l("Give the option a value."))
+                    ok = False
+            elif not all(labels):
+                self[f"value_{n}"].errors.append(_l("Give the option a label in every language."))
+                ok = False
+        return ok
+
+
+def scale_form(languages: list[str], rows: int):
+    """An answer scale: its code and up to `rows` options (empty rows are ignored)."""
+    fields = {"code": StringField(_l("Scale code"), validators=[
+        InputRequired(message=_l("Enter a code.")),
+        Length(max=60, message=_l("The code can have at most 60 characters.")),
+        CODE_PATTERN])}
+    for n in range(rows):
+        fields[f"value_{n}"] = IntegerField(_l("Value"), invalid_value_message=NOT_A_NUMBER, validators=[
+            Optional(), NumberRange(min=-1000, max=1000, message=_l("Enter a whole number."))])
+        fields[f"positive_{n}"] = BooleanField(_l("Positive"))
+        fields[f"na_{n}"] = BooleanField(_l("Not applicable"))
+        for lang in languages:
+            fields[f"label_{n}_{lang}"] = StringField(lang, validators=[
+                Optional(), Length(max=200, message=_l("The label can have at most 200 characters."))])
+    fields.update(languages=list(languages), rows=rows)
+    return type("ScaleForm", (_ScaleFormBase,), fields)

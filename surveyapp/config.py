@@ -37,6 +37,13 @@ def from_environment(instance_path: Path, given: dict) -> dict:
         # Secure cookies wherever the app is served over HTTPS, i.e. everywhere but a developer's machine.
         "SESSION_COOKIE_SECURE": public_url.startswith("https://"),
         "REMEMBER_COOKIE_SECURE": public_url.startswith("https://"),
+        # Invitations are mailed only when a mail server is named; otherwise the link is shown on screen.
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER") or None,
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", "587")),
+        "MAIL_USE_TLS": os.environ.get("MAIL_USE_TLS", "1") not in ("0", "false", "no"),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "surveyapp@localhost"),
     }
 
 

@@ -122,3 +122,68 @@ def test_coordinator_manages_rounds_only_within_scope(client, login_as, make_org
     page = client.post("/admin/rounds/new", data=round_data([org["H-A1"], other["X-A2"]])).get_data(as_text=True)
     assert "Du kan kun vælge enheder inden for din adgang." in page
     assert client.post("/admin/rounds/new", data=round_data([org["H-A1"]])).status_code == 302
+
+
+def test_a_planned_round_is_edited_and_the_change_recorded(client, login_as, make_round, app):
+    round_ = make_round(opens=datetime(2030, 3, 4, 7), closes=datetime(2030, 4, 1, 14))
+    login_as("admin")
+    data = {"name": "Forår 2030", "opens_at": "2030-03-11T08:00", "closes_at": "2030-04-08T16:00", "target": "75",
+            "min_group": "6"}
+    assert client.post(f"/admin/rounds/{round_.id}/edit", data=data).status_code == 302
+    db.session.refresh(round_)
+    assert (round_.name, round_.opens_at, round_.target, round_.min_group) == (
+        "Forår 2030", datetime(2030, 3, 11, 7), 0.75, 6)
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "round.update"))
+    assert entry.before["min_group"] == 5 and entry.after["min_group"] == 6
+
+
+def test_opening_time_stays_once_answers_have_come_in(app, make_round, make_user):
+    from surveyapp.models import Response
+
+    round_ = make_round()
+    db.session.add(Response(round_id=round_.id, unit_id=round_.units[0].id, submitted_on=utcnow().date(),
+                            language="da", idempotency_key="k1"))
+    db.session.commit()
+    admin = make_user("admin")
+    try:
+        rounds_admin.update(admin, round_, round_.name, round_.opens_at - timedelta(days=1), round_.closes_at, 0.8, 5)
+    except rounds_admin.RoundError:
+        pass
+    else:
+        raise AssertionError("the opening time moved under the answers")
+    rounds_admin.update(admin, round_, round_.name, round_.opens_at, round_.closes_at + timedelta(days=7), 0.8, 5)
+
+
+def test_unreadable_numbers_and_times_get_danish_messages(client, login_as, make_org, app):
+    org = make_org("H")
+    login_as("admin")
+    page = client.post("/admin/rounds/new", data=round_data([org["H-A1"]], opens_at="i morgen", target="firs",
+                                                            questionnaire_id="999")).get_data(as_text=True)
+    for message in ("Angiv dato og klokkeslæt som 2026-03-02 08:00.", "Angiv et helt tal.", "Vælg en af mulighederne."):
+        assert message in page
+
+
+def test_round_page_links_the_poster_pack_only_where_posters_exist(client, login_as, make_round, app):
+    round_ = make_round()
+    if "posters.round_pack" not in app.view_functions:
+        app.add_url_rule("/test-plakater/<int:round_id>.pdf", endpoint="posters.round_pack",
+                         view_func=lambda round_id: "")
+    login_as("admin")
+    page = client.get(f"/admin/rounds/{round_.id}").get_data(as_text=True)
+    assert "Plakater til alle afsnit (PDF)" in page
+
+
+def test_round_page_has_no_poster_link_without_the_posters_part(client, login_as, make_round, app):
+    round_ = make_round()
+    login_as("admin")
+    page = client.get(f"/admin/rounds/{round_.id}").get_data(as_text=True)
+    assert ("Plakater til alle afsnit" in page) == ("posters.round_pack" in app.view_functions)
+
+
+def test_round_form_speaks_english_when_asked(client, login_as, make_org, app):
+    make_org("H")
+    login_as("admin")
+    page = client.get("/admin/rounds/new?lang=en").get_data(as_text=True)
+    assert "Name of the round" in page and "Tick its afsnit" in page and "Målerundens navn" not in page
+    page = client.post("/admin/rounds/new", data=round_data([], name="")).get_data(as_text=True)
+    assert "Enter a name for the round." in page

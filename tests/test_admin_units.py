@@ -177,3 +177,53 @@ def test_coordinator_sees_only_the_units_in_scope_and_cannot_change_them(client,
     assert client.get(f"/admin/units/{org['H-A1'].id}").status_code == 403
     assert client.get("/admin/units/import").status_code == 403
     assert client.get("/admin/units/export.csv").status_code == 403
+
+
+def test_deactivating_an_afdeling_deactivates_its_afsnit(client, login_as, make_org, app):
+    org = make_org("H")
+    login_as("admin")
+    client.post(f"/admin/units/{org['H-A'].id}", data={"name": "Afdeling A", "parent_id": org["H"].id})
+    db.session.expire_all()
+    assert [org[c].active for c in ("H-A", "H-A1", "H-A2", "H-B1")] == [False, False, False, True]
+    assert db.session.scalar(select(db.func.count(AuditEntry.id))) == 3
+    # Reactivating an afsnit below the inactive afdeling is refused with a reason.
+    page = client.post(f"/admin/units/{org['H-A1'].id}", data={"name": "Afsnit A1", "parent_id": org["H-A"].id,
+                                                               "active": "y"}).get_data(as_text=True)
+    assert "Genaktivér H-A først" in page
+
+
+def test_a_danish_excel_file_with_bom_crlf_and_quotes_is_accepted(app):
+    plan = plan_for("excel-danish.csv")
+    assert plan.ok, plan.errors
+    assert [(r.code, r.name, r.headcount, r.active) for r in plan.created] == [
+        ("NSR", "Sygehus Syd, Næstved", None, True), ("NSR-MED", "Medicinsk afdeling", None, True),
+        ("NSR-MED-M1", "Afsnit Ø1", 24, True)]
+
+
+def test_an_afsnit_can_only_be_moved_to_an_afdeling(client, login_as, make_org, app):
+    org = make_org("H")
+    login_as("admin")
+    page = client.get(f"/admin/units/{org['H-A1'].id}").get_data(as_text=True)
+    assert f'value="{org["H-B"].id}"' in page and f'value="{org["H"].id}"' not in page
+    page = client.post(f"/admin/units/{org['H-A1'].id}", data={"name": "Afsnit A1", "parent_id": org["H"].id,
+                                                               "active": "y"}).get_data(as_text=True)
+    assert "Et afsnit skal ligge under en afdeling." in page
+
+
+def test_wrong_parent_levels_are_refused_per_line(app):
+    errors = plan_for("levels.csv").errors
+    assert errors == [(4, "A-1-x er et afsnit og skal ligge under en afdeling."),
+                      (5, "A-2 er en afdeling og skal ligge under et sygehus."),
+                      (6, "Et sygehus har ingen overordnet enhed, men B angiver A.")]
+
+
+def test_an_active_unit_below_an_inactive_one_is_refused(app, make_org):
+    assert plan_for("inactive-parent.csv").errors == [
+        (4, "A-1-x er aktiv, men ligger under A-1, som ikke er; deaktivér også A-1-x, eller behold A-1 aktiv.")]
+    make_org("H")
+    text = org_import.export_csv().replace("H-A,Afdeling A,H,afdeling,,1", "H-A,Afdeling A,H,afdeling,,0")
+    lines = text.splitlines()
+    only_afdeling = "\n".join([lines[0]] + [line for line in lines if line.startswith("H-A,")])
+    errors = org_import.plan(only_afdeling).errors  # its afsnit are not in the file but would stay active
+    assert [line for line, _ in errors] == [2, 2]
+    assert org_import.plan(text.replace("afsnit,20,1", "afsnit,20,0")).ok

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from surveyapp.extensions import db
 from surveyapp.models import ApiToken, AuditEntry, Invitation, User
-from surveyapp.services import tokens, users_admin
+from surveyapp.services import tokens
 from surveyapp.timeutil import utcnow
 from tests.conftest import PASSWORD
 
@@ -132,3 +132,50 @@ def test_admin_creates_a_token_shown_once_lists_and_revokes_it(client, login_as,
     assert client.post(f"/admin/tokens/{token.id}/revoke").status_code == 302
     assert tokens.verify_token(raw) is None
     assert "Tilbagekaldt" in client.get("/admin/tokens").get_data(as_text=True)
+
+
+class FakeSMTP:
+    sent: list = []
+
+    def __init__(self, host, port, timeout=None):
+        self.host = host
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def starttls(self):
+        pass
+
+    def login(self, user, password):
+        pass
+
+    def send_message(self, message):
+        FakeSMTP.sent.append(message)
+
+
+def test_invitation_is_mailed_only_when_a_mail_server_is_configured(client, login_as, make_org, app, monkeypatch):
+    monkeypatch.setattr("smtplib.SMTP", FakeSMTP)
+    FakeSMTP.sent = []
+    login_as("admin")
+    path = invite(client, make_org)
+    assert FakeSMTP.sent == []
+    app.config["MAIL_SERVER"] = "smtp.example.org"
+    user = db.session.scalar(select(User).where(User.email == "ny@example.org"))
+    page = client.post(f"/admin/users/{user.id}/invite").get_data(as_text=True)
+    [message] = FakeSMTP.sent
+    link = re.search(r'<code id="invitation-url">([^<]+)</code>', page).group(1)
+    assert message["To"] == "ny@example.org" and link in message.get_content() and link.endswith("/" + link.split("/")[-1])
+    assert "sendt med mail" in page and path not in page
+
+
+def test_a_deactivated_users_open_session_ends(client, login_as, make_user, make_org, app):
+    org = make_org("H")
+    coordinator = login_as("coordinator", units=[org["H"]])
+    assert client.get("/admin/rounds").status_code == 200
+    coordinator.active = False
+    db.session.commit()
+    response = client.get("/admin/rounds")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]

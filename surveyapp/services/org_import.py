@@ -85,7 +85,7 @@ def decode(data: bytes) -> tuple[str | None, list[tuple[int, str]]]:
 
 def _separator(header: str) -> str | None:
     for separator in (",", ";"):
-        if [c.strip().lower() for c in header.split(separator)] == list(COLUMNS):
+        if [c.strip().strip('"').lower() for c in header.split(separator)] == list(COLUMNS):
             return separator
     return None
 
@@ -190,8 +190,25 @@ def _check_tree(rows: list[Row], existing: dict[str, Unit], errors: list, refuse
                 errors.append((line, str(_l("A sygehus has no parent, but %(code)s names %(parent)s.",
                                             code=code, parent=parent))))
             elif wanted is not None and have != wanted:
-                errors.append((line, str(_l("The parent of %(level)s %(code)s must be a %(wanted)s.",
-                                            level=level, code=code, wanted=wanted))))
+                message = (_l("%(code)s is an afdeling and must sit below a sygehus.", code=code)
+                           if level == "afdeling" else
+                           _l("%(code)s is an afsnit and must sit below an afdeling.", code=code))
+                errors.append((line, str(message)))
+
+
+def _check_active(rows: list[Row], existing: dict[str, Unit], errors: list, deactivate_missing: bool) -> None:
+    """No active unit below an inactive one, as the tree would be after the import."""
+    lines = {row.code: row.line for row in rows}
+    state = {code: (u.active and not (deactivate_missing and code not in lines), u.parent.code if u.parent else None)
+             for code, u in existing.items()}
+    state.update({row.code: (row.active, row.parent_code) for row in rows})
+    for code, (active, parent) in state.items():
+        if not active or parent not in state or state[parent][0]:
+            continue
+        line = lines.get(code) or lines.get(parent)
+        if line is not None:
+            errors.append((line, str(_l("%(code)s is active but sits below %(parent)s, which is not; deactivate "
+                                        "%(code)s too or keep %(parent)s active.", code=code, parent=parent))))
 
 
 def plan(text: str, deactivate_missing: bool = False) -> ImportPlan:
@@ -202,6 +219,7 @@ def plan(text: str, deactivate_missing: bool = False) -> ImportPlan:
     existing = {u.code: u for u in db.session.scalars(select(Unit))}
     if rows:
         _check_tree(rows, existing, result.errors, refused)
+        _check_active(rows, existing, result.errors, deactivate_missing)
     result.errors.sort(key=lambda e: e[0])
     result.rows = rows
     in_file = set()

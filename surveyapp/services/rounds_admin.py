@@ -3,7 +3,6 @@
 A round's state is derived from its dates, so closing early moves `closes_at` to now and reopening moves
 it to a new time; the audit trail keeps the times before and after.
 """
-import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -21,7 +20,6 @@ from .links import add_link
 from .rounds import create_round
 from .scopes import child_map, descendants, visible_unit_ids
 
-logger = logging.getLogger(__name__)
 ROUND_FIELDS = ("name", "questionnaire_id", "opens_at", "closes_at", "target", "min_group")
 
 
@@ -96,22 +94,28 @@ def afsnit_below(unit_ids: list[int]) -> list[int]:
 
 
 def questionnaire_choices() -> list[Questionnaire]:
-    """Every questionnaire version, by code and newest version first."""
-    return list(db.session.scalars(select(Questionnaire).order_by(Questionnaire.code, Questionnaire.version.desc())))
+    """The complete questionnaire versions a round can use, by code and newest version first."""
+    from .questionnaire_editor import usable_ids
+
+    usable = usable_ids()
+    return [q for q in db.session.scalars(select(Questionnaire).order_by(Questionnaire.code, Questionnaire.version.desc()))
+            if q.id in usable]
 
 
-def manageable(user: User, round_: Round) -> bool:
+def manageable(user: User, round_: Round, visible: set[int] | None = None) -> bool:
     """Admins manage every round; a coordinator a round whose afsnit all lie within their scope."""
-    visible = visible_unit_ids(user)
+    if visible is None:
+        visible = visible_unit_ids(user)
     return visible is None or (bool(round_.units) and all(u.id in visible for u in round_.units))
 
 
 def rounds_for(user: User) -> list[tuple[Round, int]]:
-    """The rounds the user may manage with their response counts, newest opening first."""
+    """The rounds the user may manage with their response counts, newest opening first, in a few queries."""
+    visible = visible_unit_ids(user)
     counts = dict(db.session.execute(select(Response.round_id, func.count()).group_by(Response.round_id)).all())
     rounds = db.session.scalars(select(Round).options(selectinload(Round.units), selectinload(Round.questionnaire))
                                 .order_by(Round.opens_at.desc(), Round.id.desc()))
-    return [(r, counts.get(r.id, 0)) for r in rounds if manageable(user, r)]
+    return [(r, counts.get(r.id, 0)) for r in rounds if manageable(user, r, visible)]
 
 
 def get_round(user: User, round_id: int) -> Round | None:
@@ -133,8 +137,12 @@ def _units_for(user: User, unit_ids: list[int]) -> list[Unit]:
 def create(actor: User, questionnaire: Questionnaire, name: str, opens_at: datetime, closes_at: datetime,
            unit_ids: list[int], target: float, min_group: int, cloned_from: Round | None = None) -> Round:
     """A new round with a link per afsnit; times in UTC. Raises RoundError on units outside the scope."""
+    from .questionnaire_editor import problems
+
     if closes_at <= opens_at:
         raise RoundError(_("The round must close after it opens."))
+    if not questionnaire.items or problems(questionnaire):
+        raise RoundError(_("This questionnaire version is not complete; finish it before a round uses it."))
     units = _units_for(actor, unit_ids)
     round_ = create_round(questionnaire, name.strip(), opens_at, closes_at, units, target, min_group)
     after = _state(round_)
@@ -156,6 +164,24 @@ def clone_defaults(round_: Round) -> dict:
         "min_group": round_.min_group,
         "units": [u.id for u in round_.units if u.active],
     }
+
+
+def update(actor: User, round_: Round, name: str, opens_at: datetime, closes_at: datetime, target: float,
+           min_group: int) -> None:
+    """Change name, times (UTC), target and threshold. Once answers have come in, the opening time stays."""
+    if closes_at <= opens_at:
+        raise RoundError(_("The round must close after it opens."))
+    has_responses = db.session.scalar(select(func.count()).select_from(Response)
+                                      .where(Response.round_id == round_.id)) > 0
+    if has_responses and opens_at != round_.opens_at:
+        raise RoundError(_("Answers have come in: the opening time can no longer change."))
+    before = _state(round_)
+    round_.name, round_.opens_at, round_.closes_at = name.strip(), opens_at, closes_at
+    round_.target, round_.min_group = target, min_group
+    db.session.flush()
+    after = _state(round_)
+    if after != before:
+        audit.record(actor, "round.update", round_, before, after)
 
 
 def add_units(actor: User, round_: Round, unit_ids: list[int]) -> list[Unit]:

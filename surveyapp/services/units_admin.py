@@ -1,7 +1,7 @@
 """Organisation units for administrators: the tree, create, rename, move, deactivate."""
-import logging
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import exists, func, select
 
 from ..extensions import db
@@ -10,7 +10,6 @@ from ..models.org import PARENT_LEVEL
 from . import audit
 from .scopes import visible_unit_ids
 
-logger = logging.getLogger(__name__)
 UNIT_FIELDS = ("code", "name", "level", "parent_id", "headcount", "active")
 
 
@@ -86,15 +85,14 @@ def parent_choices(level: str) -> list[Unit]:
 
 
 def _check_parent(level: str, parent: Unit | None, unit: Unit | None = None) -> None:
-    from flask_babel import gettext as _
-
     if level not in LEVELS:
         raise UnitError(_("Choose sygehus, afdeling or afsnit."), "level")
     wanted = PARENT_LEVEL[level]
     if wanted is None and parent is not None:
         raise UnitError(_("A sygehus has no parent."))
     if wanted is not None and (parent is None or parent.level != wanted):
-        raise UnitError(_("The parent of an %(level)s must be a %(wanted)s.", level=level, wanted=wanted))
+        raise UnitError(_("An afdeling must sit below a sygehus.") if level == "afdeling"
+                        else _("An afsnit must sit below an afdeling."))
     if unit is not None and parent is not None:
         node = parent
         while node is not None:
@@ -106,8 +104,6 @@ def _check_parent(level: str, parent: Unit | None, unit: Unit | None = None) -> 
 def create_unit(actor: User, code: str, name: str, level: str, parent: Unit | None,
                 headcount: int | None) -> Unit:
     """A new active unit; raises UnitError on a taken code or a parent of the wrong level."""
-    from flask_babel import gettext as _
-
     code = code.strip()
     if db.session.scalar(select(Unit.id).where(Unit.code == code)) is not None:
         raise UnitError(_("The code %(code)s is already in use.", code=code), "code")
@@ -122,8 +118,6 @@ def create_unit(actor: User, code: str, name: str, level: str, parent: Unit | No
 def update_unit(actor: User, unit: Unit, name: str, parent: Unit | None, headcount: int | None,
                 active: bool) -> Unit:
     """Rename, move, change the headcount, deactivate or reactivate; one audit entry for the change."""
-    from flask_babel import gettext as _
-
     before = audit.snapshot(unit, UNIT_FIELDS)
     if parent is not unit.parent:
         _check_parent(unit.level, parent, unit)
@@ -136,7 +130,20 @@ def update_unit(actor: User, unit: Unit, name: str, parent: Unit | None, headcou
     if after != before:
         action = "unit.deactivate" if before["active"] and not active else "unit.update"
         audit.record(actor, action, unit, before, after)
+    if before["active"] and not active:
+        _deactivate_below(actor, unit)
     return unit
+
+
+def _deactivate_below(actor: User, unit: Unit) -> None:
+    """A deactivated afdeling takes its afsnit with it: no active unit sits below an inactive one."""
+    for child in unit.children:
+        if child.active:
+            before = audit.snapshot(child, UNIT_FIELDS)
+            child.active = False
+            db.session.flush()
+            audit.record(actor, "unit.deactivate", child, before, audit.snapshot(child, UNIT_FIELDS))
+        _deactivate_below(actor, child)
 
 
 def can_delete(unit: Unit) -> bool:
@@ -149,8 +156,6 @@ def can_delete(unit: Unit) -> bool:
 
 def delete_unit(actor: User, unit: Unit) -> None:
     """Delete a unit created by mistake; raises UnitError if anything refers to it (deactivate it then)."""
-    from flask_babel import gettext as _
-
     if not can_delete(unit):
         raise UnitError(_("%(code)s has sub-units, rounds or responses: deactivate it instead.", code=unit.code))
     audit.record(actor, "unit.delete", unit, audit.snapshot(unit, UNIT_FIELDS), None)

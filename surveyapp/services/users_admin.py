@@ -1,7 +1,6 @@
 """Users for administrators: invite with a one-time link, change role and scope, deactivate; own password."""
 import hashlib
 import hmac
-import logging
 import secrets
 from datetime import datetime, timedelta
 
@@ -15,7 +14,6 @@ from ..timeutil import utcnow
 from . import audit
 from .users import UserError, create_user
 
-logger = logging.getLogger(__name__)
 #: An invitation link works this long, then a new one must be made.
 INVITATION_DAYS = 7
 

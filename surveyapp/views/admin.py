@@ -44,4 +44,4 @@ def audit_trail():
 
 
 # The other admin pages register their routes on `bp`.
-from . import admin_rounds, admin_units, admin_users  # noqa: E402,F401
+from . import admin_questionnaires, admin_rounds, admin_units, admin_users  # noqa: E402,F401

@@ -1,9 +1,9 @@
 """Survey rounds: list, create (or clone), add units, close early, reopen. Coordinators too, in their scope."""
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from forms.admin import ActionForm, AddUnitsForm, ReopenForm, RoundForm
+from forms.admin import ActionForm, AddUnitsForm, ReopenForm, RoundEditForm, RoundForm
 
 from ..extensions import db
 from ..models import Questionnaire
@@ -59,6 +59,13 @@ def round_new():
                            choices=rounds_admin.unit_choices(current_user), ticked=set(form.units.data or []))
 
 
+def _posters_url(round_id: int) -> str | None:
+    """The round's poster pack, where the posters blueprint is installed (it is built alongside this one)."""
+    if "posters.round_pack" not in current_app.view_functions:
+        return None
+    return url_for("posters.round_pack", round_id=round_id)
+
+
 @bp.get("/rounds/<int:round_id>")
 @for_coordinators
 def round_view(round_id: int):
@@ -68,7 +75,8 @@ def round_view(round_id: int):
     reopen = ReopenForm(data={"closes_at": rounds_admin.to_local(round_.closes_at)})
     return render_template("admin/round.html", round=round_, status=round_.status(), action=ActionForm(),
                            reopen=reopen, add=AddUnitsForm(), addable=addable,
-                           links=rounds_admin.link_counts(round_), responses=rounds_admin.response_counts(round_))
+                           links=rounds_admin.link_counts(round_), responses=rounds_admin.response_counts(round_),
+                           posters_url=_posters_url(round_.id))
 
 
 @bp.post("/rounds/<int:round_id>/units")
@@ -121,3 +129,24 @@ def round_reopen(round_id: int):
         db.session.commit()
         flash(_("The round is open again."), "success")
     return redirect(url_for("admin.round_view", round_id=round_id))
+
+
+@bp.route("/rounds/<int:round_id>/edit", methods=["GET", "POST"])
+@for_coordinators
+def round_edit(round_id: int):
+    round_ = rounds_admin.get_round(current_user, round_id) or abort(404)
+    data = {"name": round_.name, "opens_at": rounds_admin.to_local(round_.opens_at),
+            "closes_at": rounds_admin.to_local(round_.closes_at), "target": round(round_.target * 100),
+            "min_group": round_.min_group}
+    form = RoundEditForm(data=data) if request.method == "GET" else RoundEditForm()
+    if form.validate_on_submit():
+        try:
+            rounds_admin.update(current_user, round_, form.name.data, rounds_admin.to_utc(form.opens_at.data),
+                                rounds_admin.to_utc(form.closes_at.data), form.target.data / 100, form.min_group.data)
+        except RoundError as exc:
+            form.opens_at.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("The round was saved."), "success")
+            return redirect(url_for("admin.round_view", round_id=round_id))
+    return render_template("admin/round_edit.html", form=form, round=round_)

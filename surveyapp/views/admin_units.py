@@ -1,20 +1,20 @@
 """Administration of the organisation: the tree, one unit, CSV import and export."""
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from forms.admin import ImportConfirmForm, ImportForm, UnitEditForm, UnitForm
 
 from ..extensions import db
-from ..models.org import PARENT_LEVEL
 from ..services import org_import, units_admin
 from ..services.units_admin import UnitError
 from .admin import bp, for_coordinators
 
 
 def _parent_choices(form, level: str | None, exclude: int | None = None) -> None:
-    levels = [level] if level else ["afdeling", "afsnit"]
-    choices = [("", _("(none: a sygehus)"))] if not level or level == "sygehus" else []
+    """The possible parents of a unit of `level` (of any level for a new unit)."""
+    levels = [level] if level else ["sygehus", "afdeling", "afsnit"]
+    choices = [("", _("(none: a sygehus)"))] if "sygehus" in levels else []
     for lvl in levels:
         choices += [(u.id, f"{u.code} · {u.name}") for u in units_admin.parent_choices(lvl) if u.id != exclude]
     form.parent_id.choices = choices
@@ -51,7 +51,7 @@ def unit_new():
 def unit_edit(unit_id: int):
     unit = units_admin.get_unit(current_user, unit_id) or abort(404)
     form = UnitEditForm(obj=unit)
-    _parent_choices(form, PARENT_LEVEL[unit.level] or "sygehus", exclude=unit.id)
+    _parent_choices(form, unit.level, exclude=unit.id)
     if form.validate_on_submit():
         try:
             units_admin.update_unit(current_user, unit, form.name.data, _parent(form), form.headcount.data,

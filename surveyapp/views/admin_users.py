@@ -7,7 +7,7 @@ from forms.admin import ActionForm, TokenForm, UserEditForm, UserForm
 
 from ..extensions import db
 from ..models import ApiToken, User
-from ..services import tokens, users_admin
+from ..services import mail, tokens, users_admin
 from ..services.users import UserError
 from .admin import bp
 
@@ -18,6 +18,14 @@ def _scope_choices(form) -> None:
 
 def _invitation_url(raw: str) -> str:
     return current_app.config["SURVEYAPP_PUBLIC_URL"] + url_for("account.accept_invitation", token=raw)
+
+
+def _show_invitation(user: User, raw: str):
+    """The link on screen, always; by mail too when a mail server is configured."""
+    url = _invitation_url(raw)
+    mailed = mail.send_invitation(user.email, url, users_admin.INVITATION_DAYS)
+    return render_template("admin/invitation.html", user=user, url=url, days=users_admin.INVITATION_DAYS,
+                           mailed=mailed)
 
 
 @bp.get("/users")
@@ -36,8 +44,7 @@ def user_new():
             form.email.errors.append(_("A user with this email address already exists."))
         else:
             db.session.commit()
-            return render_template("admin/invitation.html", user=user, url=_invitation_url(raw),
-                                   days=users_admin.INVITATION_DAYS)
+            return _show_invitation(user, raw)
     return render_template("admin/user_form.html", form=form, user=None)
 
 
@@ -65,8 +72,7 @@ def user_invite(user_id: int):
         abort(400)
     raw = users_admin.new_invitation(current_user, user)
     db.session.commit()
-    return render_template("admin/invitation.html", user=user, url=_invitation_url(raw),
-                           days=users_admin.INVITATION_DAYS)
+    return _show_invitation(user, raw)
 
 
 @bp.route("/tokens", methods=["GET", "POST"])

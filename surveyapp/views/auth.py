@@ -18,7 +18,9 @@ logger = logging.getLogger(__name__)
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id))
+    user = db.session.get(User, int(user_id))
+    # A deactivated user's open sessions end at their next request.
+    return user if user is not None and user.active else None
 
 
 def _safe_next(target: str | None) -> str:
