@@ -236,24 +236,34 @@ def suppress(sizes: Mapping[K, int], relations: Iterable[tuple[K, Sequence[K]]],
 
     `relations` are (total, parts) where the parts add up to the total: the afsnit of an afdeling, the
     Faggrupper of a unit (including "not answered"), or one Faggruppe across the afsnit of an afdeling.
-    Whenever a relation has something hidden (the total, or parts holding respondents) whose hidden parts
-    hold fewer than min_group respondents, the smallest visible part is hidden too, so no hidden group can
-    be found by subtracting visible ones. Repeats until nothing changes. `order` breaks ties in size.
+    A relation with something hidden in it is safe when its hidden parts hold at least min_group
+    respondents and, if its total is shown, at least two hidden parts hold respondents (a part known to be
+    empty protects nothing). Until it is safe, the smallest shown part with respondents is hidden too, or,
+    when there is none, the total. Repeats over all relations until nothing changes; `order` breaks ties.
+    A total absent from `sizes` (such as an overall total) counts as shown and is never hidden.
     """
     relations = [(total, list(parts)) for total, parts in relations]
     hidden = {key for key, size in sizes.items() if size < min_group}
     rank = order or (lambda key: 0)
+    size = lambda key: sizes.get(key, 0)  # noqa: E731
     changed = True
     while changed:
         changed = False
         for total, parts in relations:
             while True:
-                hidden_sum = sum(sizes.get(part, 0) for part in parts if part in hidden)
-                visible = [part for part in parts if part not in hidden]
-                needs_cover = total in hidden or hidden_sum > 0
-                if not (needs_cover and hidden_sum < min_group and visible):
+                occupied = [part for part in parts if part in hidden and size(part) > 0]
+                total_hidden = total in hidden
+                if not total_hidden and not occupied:
                     break
-                hidden.add(min(visible, key=lambda part: (sizes.get(part, 0), rank(part))))
+                if sum(map(size, occupied)) >= min_group and (total_hidden or len(occupied) >= 2):
+                    break
+                candidates = [part for part in parts if part not in hidden and size(part) > 0]
+                if candidates:
+                    hidden.add(min(candidates, key=lambda part: (size(part), rank(part))))
+                elif not total_hidden and total in sizes:
+                    hidden.add(total)
+                else:
+                    break
                 changed = True
     return frozenset(hidden)
 

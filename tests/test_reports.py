@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 
 from surveyapp.extensions import db
-from surveyapp.services.reports import format_pct
+from surveyapp.formatting import percent as format_pct
 from surveyapp.services.results import load_round
 from surveyapp.timeutil import utcnow
 from tests.results_helpers import add_responses, tryg
@@ -53,10 +53,10 @@ def test_afsnit_report_has_its_numbers_challenges_change_rate_and_action_plan(cl
     assert score.percent == pytest.approx(80.0)
     assert "Afsnit A1" in text and "Opfølgning 2026" in text
     assert "Jeg ville føle mig tryg, hvis jeg var patient her" in text
-    assert f"{format_pct(score.percent)} {format_pct(score.ci_low)}–{format_pct(score.ci_high)}".replace("\xa0", " ") \
+    assert f"{format_pct(score.percent)} ✓ {format_pct(score.ci_low)}–{format_pct(score.ci_high)}".replace("\xa0", " ") \
         in text.replace("\xa0", " ")
     assert "+40,0" in text  # 40 % in the baseline, 80 % now
-    assert "Sammenlignet med Baseline 2025." in text
+    assert "procentpoint siden Baseline 2025" in " ".join(text.split())
     assert "De tre største udfordringer" in text and "Handleplan" in text
     assert "Svarprocent" in text and "30,0 %" in text.replace("\xa0", " ")  # 6 of 20 staff
     assert "Side 1 / 2" in text and "Udskrevet" in text
@@ -66,7 +66,7 @@ def test_afsnit_report_in_english(client, login_as, rounds, org, tmp_path):
     login_as("admin")
     text = report(client, rounds[1], org["H-A1"], tmp_path, lang="en")
     assert "Results per item" in text and "The three biggest challenges" in text
-    assert "80.0 %" in text.replace("\xa0", " ") and "Page 1 / 2" in text and "Action plan" in text
+    assert "80.0%" in text and "Page 1 / 2" in text and "Action plan" in text
 
 
 def test_hidden_afsnit_report_shows_no_numbers(client, login_as, rounds, org, tmp_path):

@@ -188,3 +188,20 @@ def test_roll_up_equals_direct_computation_over_all_raw_answers(rows):
             assert totals[node] == Tally(len(valid), positive)
             if valid:
                 assert math.isclose(score(totals[node], 0.8).percent, positive / len(valid) * 100)
+
+
+def test_an_empty_sibling_gives_no_cover_so_the_total_is_hidden():
+    # Læge: A1 has 6 (hidden as cover inside A1), A2 has none. Showing A's Læge (6) would reveal A1's.
+    sizes = {("A", "laege"): 6, ("A1", "laege"): 6, ("A2", "laege"): 0,
+             ("A1", "*"): 10, ("A1", "spl"): 4}
+    relations = [(("A", "laege"), [("A1", "laege"), ("A2", "laege")]),
+                 (("A1", "*"), [("A1", "laege"), ("A1", "spl")])]
+    hidden = suppress(sizes, relations, min_group=5)
+    assert hidden == {("A1", "spl"), ("A1", "laege"), ("A2", "laege"), ("A", "laege")}
+
+
+def test_one_hidden_part_is_never_alone_under_a_shown_total():
+    # A1 has 6 respondents but is hidden (say, as cover elsewhere); A2 and A3 are shown: hide A2 too
+    sizes = {"A": 20, "A1": 6, "A2": 6, "A3": 8}
+    hidden = suppress(sizes | {"X": 1}, [("A", ["A1", "A2", "A3"]), ("Y", ["X", "A1"])], min_group=5)
+    assert {"A1", "A2"} <= hidden and "A3" not in hidden

@@ -13,11 +13,11 @@ unrounded: format them for display, never for computation. Suppression (fewer re
 every user and every export hides exactly the same cells.
 
 `RoundData` (from `load_round`) answers `item_score`, `dimension_score`, `respondents`, `response_rate` for
-any unit of the round; `round_table` is the dashboard's hierarchy table built from it.
+any unit of the round; `services.dashboard.round_table` builds the dashboard's hierarchy table from it.
 """
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -87,14 +87,26 @@ class RoundData:
     tallies: dict[int, dict[str, Tally]]
     hidden: frozenset[int]
     dimensions: list[str] = field(default_factory=list)
+    #: Units whose answers were all counted (see `within` in load_round); others have no scores.
+    complete: frozenset[int] = frozenset()
+    #: item code -> item id, for the round's scale items.
+    item_ids: dict[str, int] = field(default_factory=dict)
+    #: Identifies the answers counted, for caching further grouped queries (see `cached`).
+    fingerprint: tuple = ()
 
     def children(self, unit_id: int) -> list[int]:
         return [u for u in self.order if self.units[u].parent_id == unit_id]
 
+    def _check(self, unit_id: int) -> None:
+        if unit_id not in self.complete:
+            raise ValueError(f"unit {unit_id} was not counted in full; load the round with a wider `within`")
+
     def item_score(self, unit_id: int, code: str) -> Score:
+        self._check(unit_id)
         return score(self.tallies.get(unit_id, {}).get(code, Tally()), self.target, unit_id in self.hidden)
 
     def dimension_score(self, unit_id: int, dimension: str) -> Score:
+        self._check(unit_id)
         tallies = dimension_tallies(self.items, self.tallies.get(unit_id, {}))
         return score(tallies.get(dimension, Tally()), self.target, unit_id in self.hidden)
 
@@ -116,14 +128,19 @@ def item_spec(item: Item) -> ItemSpec:
                     reverse=item.reverse, dimension=item.dimension, key=item.key)
 
 
-def scale_items(questionnaire_id: int) -> list[Item]:
-    """The questionnaire's scale items with their scales, in order (two queries)."""
+def questionnaire_items(questionnaire_id: int) -> list[Item]:
+    """All the questionnaire's items with their scales and options, in order (three queries)."""
     return list(db.session.scalars(
-        select(Item).where(Item.questionnaire_id == questionnaire_id, Item.kind == "scale")
+        select(Item).where(Item.questionnaire_id == questionnaire_id)
         .options(selectinload(Item.scale).selectinload(AnswerScale.options)).order_by(Item.position)))
 
 
-def _units_of_round(round_id: int, extra: Iterable[int]) -> tuple[dict[int, UnitInfo], list[int]]:
+def clear_cache() -> None:
+    """Forget cached answer counts (tests that count queries start from a cold cache)."""
+    _CACHE.clear()
+
+
+def units_of_round(round_id: int, extra: Iterable[int]) -> tuple[dict[int, UnitInfo], list[int]]:
     """The round's afsnit (and any afsnit with responses) with their ancestors, and the leaf ids."""
     all_units = {row.id: UnitInfo(row.id, row.code, row.name, row.level, row.parent_id, row.headcount)
                  for row in db.session.execute(
@@ -154,7 +171,7 @@ def _tree_order(units: dict[int, UnitInfo]) -> list[int]:
     return order
 
 
-def _headcounts(units: dict[int, UnitInfo], leaves: list[int]) -> dict[int, int | None]:
+def headcounts(units: dict[int, UnitInfo], leaves: list[int]) -> dict[int, int | None]:
     """Headcount of each unit as the sum of its participating afsnit; None if any of them lacks one."""
     parent_of = {u.id: u.parent_id for u in units.values()}
     known = roll_up({leaf: units[leaf].headcount or 0 for leaf in leaves}, parent_of, 0)
@@ -170,36 +187,85 @@ def hierarchy_relations(units: dict[int, UnitInfo]) -> list[tuple[int, list[int]
     return list(parts.items())
 
 
-def load_round(round_: Round) -> RoundData:
-    """Count the round's answers with one grouped query and decide suppression over the whole tree."""
-    items = scale_items(round_.questionnaire_id)
-    specs = {item.id: item_spec(item) for item in items}
+def load_round(round_: Round, within: set[int] | None = None, items: list[Item] | None = None) -> RoundData:
+    """Count the round's answers with one grouped query and decide suppression over the whole tree.
+
+    `within` (a set closed downwards, such as `visible_unit_ids(user)` or a unit's subtree) limits the
+    counting to the afsnit in it; suppression still looks at every unit's respondents. `items` may pass
+    the round's questionnaire items when the caller has them already.
+    """
+    if items is None:
+        items = questionnaire_items(round_.questionnaire_id)
+    specs = {item.id: item_spec(item) for item in items if item.kind == "scale"}
     respondents_by_leaf = dict(db.session.execute(
         select(Response.unit_id, func.count()).where(Response.round_id == round_.id).group_by(Response.unit_id)).all())
-    units, leaves = _units_of_round(round_.id, respondents_by_leaf)
-    counts: dict[int, dict[str, dict[int | None, int]]] = defaultdict(lambda: defaultdict(dict))
-    if specs:
-        query = (select(Response.unit_id, Answer.item_id, Answer.value, func.count())
-                 .join(Response, Response.id == Answer.response_id)
-                 .where(Response.round_id == round_.id, Answer.item_id.in_(specs))
-                 .group_by(Response.unit_id, Answer.item_id, Answer.value))
-        for unit_id, item_id, value, count in db.session.execute(query):
-            counts[unit_id][specs[item_id].code][value] = count
-    leaf_tallies = {leaf: {spec.code: tally_values(spec, counts[leaf].get(spec.code, {})) for spec in specs.values()}
-                    for leaf in leaves}
+    units, leaves = units_of_round(round_.id, respondents_by_leaf)
+    counted = [leaf for leaf in leaves if within is None or leaf in within]
+    fingerprint = round_fingerprint(round_.id, respondents_by_leaf)
+    counts = _answer_counts(round_.id, specs, counted, fingerprint)
+    leaf_tallies = {leaf: {spec.code: tally_values(spec, counts.get((leaf, spec.code), {})) for spec in specs.values()}
+                    for leaf in counted}
     parent_of = {u.id: u.parent_id for u in units.values()}
     respondents = roll_up({leaf: respondents_by_leaf.get(leaf, 0) for leaf in leaves}, parent_of, 0)
-    tallies = {u: {} for u in units}
+    tallies: dict[int, dict[str, Tally]] = {u: {} for u in units}
     for spec in specs.values():
         for unit_id, tally in roll_up({leaf: t[spec.code] for leaf, t in leaf_tallies.items()},
                                       parent_of, Tally()).items():
             tallies[unit_id][spec.code] = tally
+    uncounted = roll_up({leaf: 1 for leaf in leaves if leaf not in set(counted)}, parent_of, 0)
     order = _tree_order(units)
     position = {unit_id: i for i, unit_id in enumerate(order)}
     hidden = suppress(respondents, hierarchy_relations(units), round_.min_group, order=position.get)
     dimensions = list(dict.fromkeys(s.dimension for s in specs.values() if s.dimension))
     return RoundData(round_.id, round_.target, round_.min_group, list(specs.values()), units, order, respondents,
-                     _headcounts(units, leaves), tallies, hidden, dimensions)
+                     headcounts(units, leaves), tallies, hidden, dimensions,
+                     complete=frozenset(u for u in units if not uncounted.get(u)),
+                     item_ids={spec.code: item_id for item_id, spec in specs.items()}, fingerprint=fingerprint)
+
+
+#: Results of grouped queries by (the round's fingerprint, what was asked). Responses never change once
+#: stored, so a new or deleted response changes the fingerprint; a closed round is counted once per worker.
+_CACHE: OrderedDict[tuple, object] = OrderedDict()
+_CACHE_SIZE = 64
+
+
+def round_fingerprint(round_id: int, respondents_by_leaf: dict[int, int]) -> tuple:
+    """What identifies the round's answers: database, round, respondents per afsnit, newest response."""
+    newest = db.session.execute(select(Response.id, Response.idempotency_key).where(Response.round_id == round_id)
+                                .order_by(Response.id.desc()).limit(1)).first()
+    return (str(db.engine.url), round_id, tuple(sorted(respondents_by_leaf.items())),
+            tuple(newest) if newest else None)
+
+
+def cached(fingerprint: tuple, question: tuple, compute):
+    """compute(), remembered for this fingerprint and question."""
+    key = (fingerprint, question)
+    if key in _CACHE:
+        _CACHE.move_to_end(key)
+        return _CACHE[key]
+    value = _CACHE[key] = compute()
+    while len(_CACHE) > _CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return value
+
+
+def _answer_counts(round_id: int, specs: dict[int, ItemSpec], leaves: list[int],
+                   fingerprint: tuple) -> dict[tuple[int, str], dict[int | None, int]]:
+    """(afsnit, item code) -> value -> count: GROUP BY afsnit, item, value over the round's answers."""
+    if not specs or not leaves:
+        return {}
+
+    def compute() -> dict:
+        query = (select(Response.unit_id, Answer.item_id, Answer.value, func.count())
+                 .join(Response, Response.id == Answer.response_id)
+                 .where(Response.round_id == round_id, Answer.item_id.in_(specs), Response.unit_id.in_(leaves))
+                 .group_by(Response.unit_id, Answer.item_id, Answer.value))
+        counts: dict[tuple[int, str], dict[int | None, int]] = defaultdict(dict)
+        for unit_id, item_id, value, count in db.session.execute(query):
+            counts[(unit_id, specs[item_id].code)][value] = count
+        return dict(counts)
+
+    return cached(fingerprint, ("counts", tuple(sorted(specs)), tuple(leaves)), compute)
 
 
 def _row(data: RoundData, unit_id: int, measure: str, code: str, dimension: str | None, key: bool,
@@ -215,7 +281,7 @@ def _row(data: RoundData, unit_id: int, measure: str, code: str, dimension: str 
 def round_results(round_: Round, level: str | None = None, visible_unit_ids: set[int] | None = None,
                   data: RoundData | None = None) -> list[ResultRow]:
     """Every item and dimension result of every unit the user may see (None = all), optionally one level."""
-    data = data or load_round(round_)
+    data = data or load_round(round_, visible_unit_ids)
     rows: list[ResultRow] = []
     for unit_id in data.visible_order(visible_unit_ids, level):
         for spec in data.items:
@@ -225,37 +291,3 @@ def round_results(round_: Round, level: str | None = None, visible_unit_ids: set
             rows.append(_row(data, unit_id, "dimension", dimension, dimension, False,
                              data.dimension_score(unit_id, dimension)))
     return rows
-
-
-@dataclass(frozen=True)
-class TableRow:
-    """A line of the dashboard's hierarchy table."""
-
-    unit: UnitInfo
-    depth: int
-    respondents: int
-    headcount: int | None
-    response_rate: float | None
-    suppressed: bool
-    cells: list[Score]
-
-
-@dataclass(frozen=True)
-class RoundTable:
-    key_items: list[str]
-    rows: list[TableRow]
-    min_group: int
-    target: float
-
-
-DEPTH = {"sygehus": 0, "afdeling": 1, "afsnit": 2}
-
-
-def round_table(data: RoundData, visible_unit_ids: set[int] | None) -> RoundTable:
-    """The hierarchy of visible units with the key items' scores (all scale items if none is key)."""
-    key = [s.code for s in data.items if s.key] or [s.code for s in data.items]
-    rows = [TableRow(data.units[u], DEPTH.get(data.units[u].level, 0), data.respondents.get(u, 0),
-                     data.headcount.get(u), data.response_rate(u), u in data.hidden,
-                     [data.item_score(u, code) for code in key])
-            for u in data.visible_order(visible_unit_ids)]
-    return RoundTable(key, rows, data.min_group, data.target * 100)

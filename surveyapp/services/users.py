@@ -2,6 +2,7 @@
 import logging
 
 from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
 from ..models import ROLES, User
@@ -36,9 +37,16 @@ def create_user(email: str, role: str, password: str | None = None) -> User:
     return user
 
 
+#: Checked when no user has the email, so an unknown address takes as long as a wrong password.
+_DUMMY_HASH = generate_password_hash("not a password")
+
+
 def authenticate(email: str, password: str) -> User | None:
     """The active user with these credentials, or None."""
     user = find_by_email(email)
-    if user is None or not user.active or not user.check_password(password):
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not user.check_password(password) or not user.active:
         return None
     return user

@@ -1,14 +1,16 @@
 """Login and logout for coordinators, admins and viewers."""
+import hashlib
+import hmac
 import logging
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from forms.auth import LoginForm
 
-from ..extensions import db, login_manager
+from ..extensions import db, limiter, login_manager
 from ..models import User
 from ..services.users import authenticate
 
@@ -30,7 +32,25 @@ def _safe_next(target: str | None) -> str:
     return url_for("coordinator.home")
 
 
+def _failed(response) -> bool:
+    """Only failed attempts count against the limits: a successful login redirects."""
+    return response.status_code != 302
+
+
+def _account_key() -> str:
+    """Throttling key per account, so guessing one password from many addresses is slowed down too."""
+    email = (request.form.get("email") or "").strip().lower().encode()
+    return "login:" + hmac.new(current_app.config["SECRET_KEY"].encode(), email, hashlib.sha256).hexdigest()[:32]
+
+
+#: Failed logins allowed per client address and per account before the form answers 429 for a while.
+CLIENT_LIMIT = "10 per minute;50 per hour"
+ACCOUNT_LIMIT = "10 per 15 minutes"
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(CLIENT_LIMIT, methods=["POST"], deduct_when=_failed)
+@limiter.limit(ACCOUNT_LIMIT, methods=["POST"], key_func=_account_key, deduct_when=_failed)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("coordinator.home"))
@@ -41,6 +61,7 @@ def login():
             login_user(user, remember=form.remember.data)
             logger.info("user %s logged in", user.id)
             return redirect(_safe_next(request.args.get("next")))
+        logger.info("failed login attempt")
         form.password.errors.append(_("The email or the password is wrong."))
     return render_template("auth/login.html", form=form)
 

@@ -1,10 +1,28 @@
-"""Coordinators, admins and viewers: the rounds they follow."""
-from flask import Blueprint, render_template
-from flask_login import current_user, login_required
+"""Coordinators, admins and viewers: the rounds they follow and their results, within their scope.
 
+A unit or round outside the user's scope answers 404, whether its id or code exists or not, so guessing
+URLs tells nothing. Free-text answers need `may_read_free_text` (the afsnit's coordinators and admins): 403.
+"""
+from flask import Blueprint, abort, g, render_template
+from flask_babel import get_locale
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from ..extensions import db
+from ..formatting import FILTERS
+from ..i18n import LANGUAGE_NAMES
+from ..models import Round, Unit
+from ..services.followup import follow_up, free_texts, may_read_free_text
 from ..services.overview import rounds_overview
+from ..services.dashboard import round_table
+from ..services.results import load_round
+from ..services.scopes import visible_unit_ids
+from ..services.unit_report import load_round_with_questionnaire, unit_report
+from .result_charts import days_chart, item_chart
 
 bp = Blueprint("coordinator", __name__, url_prefix="/koordinator")
+for _name, _filter in FILTERS.items():
+    bp.add_app_template_filter(_filter, _name)
 
 
 @bp.before_request
@@ -13,6 +31,82 @@ def require_login() -> None:
     """Every page of this blueprint is for logged-in users."""
 
 
+def _visible() -> set[int] | None:
+    if "visible_units" not in g:
+        g.visible_units = visible_unit_ids(current_user)
+    return g.visible_units
+
+
+def _lang() -> str:
+    locale = get_locale()
+    return locale.language if locale else "da"
+
+
+def _round_or_404(round_id: int) -> Round:
+    """The round, if it has an afsnit in the user's scope."""
+    round_ = load_round_with_questionnaire(round_id)
+    visible = _visible()
+    if round_ is None or (visible is not None and not any(u.id in visible for u in round_.units)):
+        abort(404)
+    return round_
+
+
+def _unit_or_404(code: str) -> Unit:
+    """The unit with this code, if the user may see it."""
+    unit = db.session.scalar(select(Unit).where(Unit.code == code))
+    visible = _visible()
+    if unit is None or (visible is not None and unit.id not in visible):
+        abort(404)
+    return unit
+
+
+def _labels(round_: Round) -> dict[str, str]:
+    return {item.code: item.label(_lang()) for item in round_.questionnaire.items}
+
+
 @bp.get("/")
 def home():
     return render_template("coordinator/home.html", rounds=rounds_overview(current_user))
+
+
+@bp.get("/runde/<int:round_id>")
+def round_results(round_id: int):
+    round_ = _round_or_404(round_id)
+    table = round_table(load_round(round_, _visible()), _visible())
+    readable = {row.unit.id for row in table.rows
+                if row.unit.level == "afsnit" and may_read_free_text(current_user, row.unit.id)}
+    return render_template("coordinator/round_results.html", round=round_, table=table, labels=_labels(round_),
+                           readable=readable if round_.questionnaire.audience == "patient" else set())
+
+
+@bp.get("/runde/<int:round_id>/enhed/<code>")
+def unit_results(round_id: int, code: str):
+    round_ = _round_or_404(round_id)
+    unit = _unit_or_404(code)
+    report = unit_report(round_, unit.id, _lang())
+    if report is None:
+        abort(404)
+    may_read = (round_.questionnaire.audience == "patient" and unit.level == "afsnit"
+                and may_read_free_text(current_user, unit.id))
+    return render_template("coordinator/unit_results.html", round=round_, report=report,
+                           chart=item_chart(report), may_read=may_read)
+
+
+@bp.get("/runde/<int:round_id>/opfoelgning")
+def round_follow_up(round_id: int):
+    round_ = _round_or_404(round_id)
+    follow = follow_up(round_, _visible())
+    return render_template("coordinator/round_follow_up.html", round=round_, follow=follow, chart=days_chart(follow))
+
+
+@bp.get("/runde/<int:round_id>/enhed/<code>/fritekst")
+def unit_free_texts(round_id: int, code: str):
+    round_ = _round_or_404(round_id)
+    unit = _unit_or_404(code)
+    # Patients' texts only: staff comments on a small afsnit could point at a colleague.
+    if round_.questionnaire.audience != "patient" or unit.level != "afsnit" or unit not in round_.units:
+        abort(404)
+    if not may_read_free_text(current_user, unit.id):
+        abort(403)
+    return render_template("coordinator/unit_free_texts.html", round=round_, unit=unit,
+                           texts=free_texts(round_, unit.id, _lang()), language_names=LANGUAGE_NAMES)

@@ -87,7 +87,10 @@ def report_pdf(round_id: int, unit_id: int):
     lang = request.args.get("lang", "da")
     if lang not in reports.REPORT_LANGUAGES:
         abort(400)
-    data = reports.report_pdf(round_, unit, visible, lang)
+    try:
+        data = reports.report_pdf(round_, unit, visible, lang)
+    except reports.NoReport:
+        abort(404)
     return _attachment(data, "application/pdf", f"rapport-{round_.id}-{unit.code}-{lang}.pdf")
 
 

@@ -1,0 +1,66 @@
+"""Numbers and dates for people, in the user's language through Babel: "82,4 %" and "6. juni 2026" in Danish,
+"82.4%" and "June 6, 2026" in English. Shares are percentages 0-100 as the results service gives them."""
+from __future__ import annotations
+
+from datetime import date
+
+from babel import Locale
+from babel.dates import format_date
+from babel.numbers import format_decimal, format_percent
+from flask_babel import get_locale
+
+
+def _locale() -> Locale:
+    return get_locale() or Locale.parse("da")
+
+
+def percent(value: float | None, decimals: int = 1, locale: Locale | str | None = None) -> str:
+    """A percentage 0-100 in the locale's pattern with `decimals` decimals; "–" for None."""
+    if value is None:
+        return "–"
+    loc = Locale.parse(locale) if locale else _locale()
+    pattern = loc.percent_formats[None].pattern
+    if decimals:
+        pattern = pattern.replace("0", "0." + "0" * decimals, 1) if "0." not in pattern else pattern
+    return format_percent(value / 100, pattern, locale=loc, decimal_quantization=True)
+
+
+def points(value: float, locale: Locale | str | None = None) -> str:
+    """A change in percentage points with its sign: "+4,2" / "−3,0"."""
+    loc = Locale.parse(locale) if locale else _locale()
+    text = format_decimal(abs(value), "0.0", locale=loc)
+    return ("+" if value > 0 else "−" if value < 0 else "±") + text
+
+
+def decimal(value: float | None, decimals: int = 1, locale: Locale | str | None = None) -> str:
+    """A number with a fixed count of decimals, "–" for None."""
+    if value is None:
+        return "–"
+    loc = Locale.parse(locale) if locale else _locale()
+    return format_decimal(value, "#,##0." + "0" * decimals if decimals else "#,##0", locale=loc)
+
+
+def p_value(value: float, locale: Locale | str | None = None) -> str:
+    """A p-value as a reader expects it: "< 0,001" or two significant decimals."""
+    loc = Locale.parse(locale) if locale else _locale()
+    if value < 0.001:
+        return "< " + format_decimal(0.001, "0.000", locale=loc)
+    return format_decimal(value, "0.00" if value >= 0.01 else "0.000", locale=loc)
+
+
+def long_date(value: date | None, locale: Locale | str | None = None) -> str:
+    """A date in words: "6. juni 2026" / "June 6, 2026"."""
+    if value is None:
+        return ""
+    loc = Locale.parse(locale) if locale else _locale()
+    return format_date(value, "long", locale=loc)
+
+
+def short_date(value: date, locale: Locale | str | None = None) -> str:
+    """Day and month, for chart labels: "6. jun." / "Jun 6"."""
+    loc = Locale.parse(locale) if locale else _locale()
+    return format_date(value, "d. MMM" if loc.language == "da" else "MMM d", locale=loc)
+
+
+FILTERS = {"percent": percent, "points": points, "decimal": decimal, "p_value": p_value,
+           "long_date": long_date, "short_date": short_date}

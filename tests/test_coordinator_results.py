@@ -1,0 +1,213 @@
+"""The coordinator's result pages: what each role sees, formatting, suppression and query counts."""
+import re
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from surveyapp.extensions import db
+from surveyapp.services.results import clear_cache
+from tests.results_helpers import add_responses, count_queries, tryg
+
+KEYS = ("tryg_som_patient", "laere_af_haendelser", "ledelse_foelger_op")
+
+
+def staff(safe: int, learn: int, follow: int, **more) -> dict:
+    return {"tryg_som_patient": safe, "laere_af_haendelser": learn, "ledelse_foelger_op": follow, **more}
+
+
+@pytest.fixture
+def org(make_org):
+    return make_org("H")
+
+
+@pytest.fixture
+def rounds(make_round, org):
+    """A closed baseline and a current round of the staff survey on hospital H."""
+    units = list(org.values())
+    before = make_round(units=units, name="Baseline", opens=datetime(2025, 3, 1), closes=datetime(2025, 4, 1))
+    now = make_round(units=units, name="Opfølgning", opens=datetime(2026, 6, 6), closes=datetime(2026, 7, 6))
+    # H-A1: tryg 2 of 10 before, 9 of 10 now: more than chance. The others stay put.
+    add_responses(before, org["H-A1"], [staff(5 if i < 2 else 2, 4, 4) for i in range(10)])
+    add_responses(now, org["H-A1"], [staff(5 if i < 9 else 2, 4 if i < 7 else 1, 4 if i < 5 else 2,
+                                           faggruppe=1 if i < 6 else 2) for i in range(10)])
+    add_responses(now, org["H-A2"], [staff(4, 4, 4, faggruppe=2) for _ in range(6)])
+    add_responses(now, org["H-B1"], [staff(1, 1, 1, faggruppe=2) for _ in range(3)])  # below 5: hidden
+    add_responses(now, org["H-B2"], [staff(4, 5, 4, faggruppe=1) for _ in range(8)])  # hidden as cover
+    db.session.commit()
+    return before, now
+
+
+def page(client, url: str, status: int = 200) -> str:
+    response = client.get(url)
+    assert response.status_code == status, url
+    return response.get_data(as_text=True)
+
+
+def test_rounds_page_links_each_round_to_its_dashboard(client, login_as, rounds):
+    login_as("admin")
+    assert f'/koordinator/runde/{rounds[1].id}"' in page(client, "/koordinator/")
+
+
+def test_dashboard_shows_the_hierarchy_with_key_items_against_the_target(client, login_as, rounds):
+    login_as("admin")
+    html = page(client, f"/koordinator/runde/{rounds[1].id}")
+    names = ["Sygehus H", "Afdeling A", "Afsnit A1", "Afsnit A2", "Afdeling B", "Afsnit B1", "Afsnit B2"]
+    positions = [html.index(f">{name}</a>") for name in names]
+    assert positions == sorted(positions)
+    # H-A1: tryg 9 of 10 = 90,0 % meets the target, with a symbol and words as well as the colour
+    assert re.search(r'result-met">90,0\xa0% <span aria-hidden="true">✓</span><span class="visually-hidden">når målet',
+                     html)
+    assert "Svarprocent" in html and "50\xa0%" in html  # H-A1: 10 respondents of 20 staff
+    assert "6. juni 2026" in html
+
+
+def test_no_number_below_the_threshold_leaks_on_the_dashboard(client, login_as, rounds):
+    login_as("admin")
+    html = page(client, f"/koordinator/runde/{rounds[1].id}")
+    row = lambda name: html[html.index(f">{name}</a>"):].split("</tr>")[0]  # noqa: E731
+    for name in ("Afsnit B1", "Afsnit B2"):
+        cells = row(name)
+        assert cells.count("result-hidden") == 3 and cells.count("%") == 1  # the response rate only
+    assert "72,7\xa0%" in row("Afdeling B")  # B itself has 11 respondents: 8 of 11
+
+
+def test_english_when_the_user_picks_it(client, login_as, rounds):
+    login_as("admin")
+    html = page(client, f"/koordinator/runde/{rounds[1].id}?lang=en")
+    assert "90.0%" in html and "June 6, 2026" in html and "meets the target" in html
+
+
+def test_unit_page_has_bars_challenges_and_the_change_since_last_round(client, login_as, rounds):
+    login_as("admin")
+    html = page(client, f"/koordinator/runde/{rounds[1].id}/enhed/H-A1")
+    assert html.count("<svg") == 1 and 'class="target"' in html and "Største udfordringer" in html
+    assert "Udvikling siden Baseline" in html
+    # tryg 20 % -> 90 %: +70 percentage points, more than chance; laere 100 % -> 70 %
+    assert "+70,0 procentpoint (fra 20,0\xa0%)" in html and "mere end tilfældigt" in html
+    challenges = html[html.index("Største udfordringer"):html.index("Alle spørgsmål")]
+    assert "Hvis jeg kom med forslag" in challenges  # ledelse_foelger_op: 5 of 10, the weakest
+    assert "SAQ-skalascore" in html and "Fordelt på Faggruppe" in html
+
+
+def test_hidden_unit_page_shows_no_numbers(client, login_as, rounds):
+    login_as("admin")
+    html = page(client, f"/koordinator/runde/{rounds[1].id}/enhed/H-B1")
+    assert "Enhedens resultater er skjult" in html and "<svg" not in html and "procentpoint" not in html
+
+
+def test_faggruppe_groups_below_the_threshold_are_hidden_with_their_cover(client, login_as, rounds):
+    login_as("admin")
+    html = page(client, f"/koordinator/runde/{rounds[1].id}/enhed/H-A1")
+    table = html[html.index("Fordelt på Faggruppe"):]
+    # H-A1 has 6 doctors and 4 nurses: the nurses are too few, and the doctors would be 10 - 4
+    assert "result-hidden" in table and "result-met" not in table and "result-missed" not in table
+    # H-A: doctors 6 + 0, nurses 4 + 6. A2 has no doctors, so A's doctors would reveal A1's: hidden too
+    department = page(client, f"/koordinator/runde/{rounds[1].id}/enhed/H-A")
+    rows = department[department.index("Fordelt på Faggruppe"):].split("</tr>")
+    doctors = next(r for r in rows if ">Læge<" in r)
+    assert "result-hidden" in doctors and "result-met" not in doctors
+
+
+def test_coordinator_sees_only_their_units(client, login_as, rounds, org):
+    login_as("coordinator", units=[org["H-A"]])
+    html = page(client, f"/koordinator/runde/{rounds[1].id}")
+    assert "Afsnit A1" in html and "Afsnit B2" not in html and "Sygehus H" not in html
+    for url in (f"/koordinator/runde/{rounds[1].id}/enhed/H-B1", f"/koordinator/runde/{rounds[1].id}/enhed/H",
+                f"/koordinator/runde/{rounds[1].id}/enhed/NOPE"):
+        page(client, url, 404)
+
+
+@pytest.mark.parametrize("path", ["", "/opfoelgning", "/enhed/X-A1", "/enhed/X-A1/fritekst"])
+def test_a_round_outside_the_scope_is_not_found(client, login_as, make_org, make_round, org, path):
+    other = make_org("X")
+    foreign = make_round(questionnaire="hvad-er-vigtigt-for-dig", units=list(other.values()))
+    login_as("coordinator", units=[org["H"]])
+    page(client, f"/koordinator/runde/{foreign.id}{path}", 404)
+    page(client, f"/koordinator/runde/{foreign.id + 1000}{path}", 404)
+
+
+def test_follow_up_shows_responses_per_day_and_lowest_rate_first(client, login_as, make_round, org):
+    round_ = make_round(units=list(org.values()), opens=datetime(2026, 6, 6), closes=datetime(2026, 6, 20))
+    add_responses(round_, org["H-A1"], tryg(4, 4), on=date(2026, 6, 6))
+    add_responses(round_, org["H-A1"], tryg(4), on=date(2026, 6, 8))
+    add_responses(round_, org["H-B2"], tryg(*[4] * 12), on=date(2026, 6, 8))
+    db.session.commit()
+    login_as("viewer", units=[org["H"]])
+    html = page(client, f"/koordinator/runde/{round_.id}/opfoelgning")
+    assert "<svg" in html and "Besvarelser pr. dag" in html and "15 besvarelser" in html
+    rates = html[html.index("Svarprocent pr. afsnit"):]
+    order = [rates.index(name) for name in ("Afsnit A2", "Afsnit B1", "Afsnit A1", "Afsnit B2")]
+    assert order == sorted(order)  # 0 %, 0 %, 15 %, 60 %
+    assert "60\xa0%" in rates and "15\xa0%" in rates
+    days = html[html.index("Besvarelser pr. dag som tabel"):]
+    assert "7. juni 2026</td><td class=\"num\">0" in days
+
+
+@pytest.fixture
+def patient_round(make_round, org):
+    round_ = make_round(questionnaire="hvad-er-vigtigt-for-dig", units=list(org.values()))
+    day = round_.opens_at.date()
+    add_responses(round_, org["H-A1"], [{"tryg_indlagt": 5, "vigtigt_for_dig": "Ro om natten."}] * 3, on=day)
+    add_responses(round_, org["H-A1"], [{"tryg_indlagt": 2, "vigtigt_for_dig": "Good food."}], on=day + timedelta(1),
+                  language="en")
+    add_responses(round_, org["H-A1"], [{"tryg_indlagt": 4}] * 2, on=day)
+    db.session.commit()
+    return round_
+
+
+def test_patients_tryg_per_afsnit_and_free_texts_newest_first(client, login_as, patient_round, org):
+    login_as("coordinator", units=[org["H-A1"]])
+    html = page(client, f"/koordinator/runde/{patient_round.id}")
+    assert "Er du tryg ved at være indlagt?" in html and "83,3\xa0%" in html  # 5 of 6 in the two highest
+    texts = page(client, f"/koordinator/runde/{patient_round.id}/enhed/H-A1/fritekst")
+    assert texts.index("Good food.") < texts.index("Ro om natten.") and texts.count("Ro om natten.") == 3
+    assert 'lang="en"' in texts
+
+
+def test_free_texts_are_for_the_afsnit_coordinators_only(client, login_as, patient_round, org):
+    login_as("viewer", units=[org["H"]])
+    assert "/fritekst" not in page(client, f"/koordinator/runde/{patient_round.id}")
+    page(client, f"/koordinator/runde/{patient_round.id}/enhed/H-A1/fritekst", 403)
+
+
+def test_free_texts_of_another_afsnit_are_not_found(client, login_as, patient_round, org):
+    login_as("coordinator", units=[org["H-B"]])
+    page(client, f"/koordinator/runde/{patient_round.id}/enhed/H-A1/fritekst", 404)
+
+
+def test_heavy_pages_run_a_fixed_number_of_queries(client, login_as, rounds, org):
+    login_as("admin")
+    urls = [f"/koordinator/runde/{rounds[1].id}", f"/koordinator/runde/{rounds[1].id}/enhed/H-A1",
+            f"/koordinator/runde/{rounds[1].id}/opfoelgning"]
+    before = {}
+    for url in urls:
+        db.session.expire_all()  # the tests share one session with the requests: start each page cold
+        clear_cache()
+        with count_queries() as counter:
+            page(client, url)
+        before[url] = counter[0]
+    add_responses(rounds[1], org["H-A2"], [staff(4, 4, 4, faggruppe=3) for _ in range(30)])
+    add_responses(rounds[1], org["H-B1"], [staff(2, 4, 4) for _ in range(30)])
+    db.session.commit()
+    for url in urls:
+        db.session.expire_all()
+        clear_cache()
+        with count_queries() as counter:
+            page(client, url)
+        assert counter[0] == before[url], url
+    assert before[urls[0]] <= 12 and before[urls[1]] <= 22 and before[urls[2]] <= 8
+
+
+def test_follow_up_lists_only_the_afsnit_in_scope(client, login_as, rounds, org):
+    login_as("coordinator", units=[org["H-A"]])
+    html = page(client, f"/koordinator/runde/{rounds[1].id}/opfoelgning")
+    assert "Afsnit A1" in html and "Afsnit A2" in html and "Afsnit B1" not in html
+    assert "16 besvarelser" in html  # 10 + 6 in H-A; H-B's 11 are not counted
+
+
+def test_viewer_sees_the_numbers_of_their_units(client, login_as, rounds, org):
+    login_as("viewer", units=[org["H-A1"]])
+    html = page(client, f"/koordinator/runde/{rounds[1].id}")
+    assert "Afsnit A1" in html and "Afdeling A<" not in html and "90,0\xa0%" in html
+    page(client, f"/koordinator/runde/{rounds[1].id}/enhed/H-A1")
+    page(client, f"/koordinator/runde/{rounds[1].id}/enhed/H-A", 404)
