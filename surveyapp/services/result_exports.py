@@ -67,7 +67,7 @@ class ResultDownload:
     @classmethod
     def load(cls, round_: Round, visible: set[int] | None) -> ResultDownload:
         locale = get_locale()
-        return cls(round_, load_round(round_), visible, locale.language if locale else "da")
+        return cls(round_, load_round(round_, visible), visible, locale.language if locale else "da")
 
     def rows(self, level: str | None = None) -> list[ResultRow]:
         return round_results(self.round, level=level, visible_unit_ids=self.visible, data=self.data)
