@@ -73,10 +73,13 @@ def test_missing_wrong_and_revoked_tokens_get_401_json(client, make_token, staff
     assert client.get("/api/v1/units", headers=headers).status_code == 401
 
 
-def test_api_needs_no_csrf_and_no_session(app, staff_round, make_token):
+def test_api_answers_a_token_without_session_cookie_or_csrf_token(app, staff_round, make_token):
     app.config["WTF_CSRF_ENABLED"] = True
     _token, headers = make_token()
-    assert app.test_client().get("/api/v1/rounds", headers=headers).status_code == 200
+    client = app.test_client(use_cookies=False)
+    assert client.get("/api/v1/rounds", headers=headers).status_code == 200
+    assert client.post("/api/v1/rounds", headers=headers).status_code == 405  # read-only, and JSON says so
+    assert client.post("/api/v1/rounds", headers=headers).is_json
 
 
 def test_units_are_paginated_with_absolute_next_links(client, make_token, org):

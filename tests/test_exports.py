@@ -11,7 +11,8 @@ from surveyapp.scoring import Tally, score
 from surveyapp.services.exports import (EXCEL_DA, PLAIN, Column, Sheet, csv_cell, iter_csv, neutralise,
                                         write_xlsx)
 from surveyapp.services.results import round_results
-from tests.results_helpers import add_responses, tryg
+from surveyapp.services.results import clear_cache
+from tests.results_helpers import add_responses, count_queries, tryg
 
 
 @pytest.fixture
@@ -241,3 +242,12 @@ def test_free_text_only_when_asked_and_neutralised_in_csv_and_xlsx(client, login
                if row[header.index("kommentar")].value)
     assert "kommentar" not in [c.value for c in load_workbook(io.BytesIO(client.get(f"{base}/svar.xlsx").data))
                                .worksheets[0][1]]
+
+
+def test_excel_download_of_a_round_runs_a_few_grouped_queries(client, login_as, staff_round):
+    login_as("admin")
+    clear_cache()
+    with count_queries() as counter:
+        response = client.get(f"/koordinator/download/runde/{staff_round.id}/resultater.xlsx")
+        assert response.status_code == 200 and len(response.data) > 0
+    assert counter[0] <= 15, counter[0]  # 11 today: user, round, scope, items, counts; never one per unit
