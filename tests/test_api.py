@@ -61,7 +61,8 @@ def get_all(client, url, headers):
 
 def test_missing_wrong_and_revoked_tokens_get_401_json(client, make_token, staff_round):
     token, headers = make_token()
-    assert client.get("/api/v1/units", headers=headers).status_code == 200
+    ok = client.get("/api/v1/units", headers=headers)
+    assert ok.status_code == 200 and ok.headers["Cache-Control"] == "no-store"
     for given in ({}, {"Authorization": "Bearer sa_wrong"}, {"Authorization": headers["Authorization"][7:]},
                   {"Authorization": "Basic " + headers["Authorization"][7:]}):
         response = client.get("/api/v1/units", headers=given)

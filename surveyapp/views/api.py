@@ -53,6 +53,13 @@ def authenticate():
     return None
 
 
+@bp.after_request
+def no_store(response: Response) -> Response:
+    """Results are not for shared caches or the browser's disk."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def _absolute(endpoint: str, **args) -> str:
     """An absolute URL on the public base (the app may sit behind a proxy)."""
     return current_app.config["SURVEYAPP_PUBLIC_URL"].rstrip("/") + url_for(endpoint, **args)
