@@ -43,9 +43,13 @@ def page(client, url: str, status: int = 200) -> str:
     return response.get_data(as_text=True)
 
 
-def test_rounds_page_links_each_round_to_its_dashboard(client, login_as, rounds):
+def test_rounds_page_links_each_round_to_its_dashboard(client, login_as, rounds, make_round, org):
+    open_round = make_round(units=list(org.values()), name="Åben runde")
     login_as("admin")
-    assert f'/koordinator/runde/{rounds[1].id}"' in page(client, "/koordinator/")
+    html = page(client, "/koordinator/")
+    assert f'/koordinator/runde/{rounds[0].id}"' in html and f'/koordinator/runde/{rounds[1].id}"' in html
+    assert f'/koordinator/runde/{open_round.id}/opfoelgning"' in html
+    assert f'/koordinator/runde/{rounds[0].id}/opfoelgning"' not in html  # closed: no follow-up link
 
 
 def test_dashboard_shows_the_hierarchy_with_key_items_against_the_target(client, login_as, rounds):
@@ -211,3 +215,11 @@ def test_viewer_sees_the_numbers_of_their_units(client, login_as, rounds, org):
     assert "Afsnit A1" in html and "Afdeling A<" not in html and "90,0\xa0%" in html
     page(client, f"/koordinator/runde/{rounds[1].id}/enhed/H-A1")
     page(client, f"/koordinator/runde/{rounds[1].id}/enhed/H-A", 404)
+
+
+def test_patient_rounds_show_no_staff_response_rate(client, login_as, patient_round, org):
+    login_as("admin")
+    html = page(client, f"/koordinator/runde/{patient_round.id}")
+    assert "Svarprocent" not in html and "i meget høj grad" in html
+    follow = page(client, f"/koordinator/runde/{patient_round.id}/opfoelgning")
+    assert "Svarprocent" not in follow and "Besvarelser pr. afsnit" in follow

@@ -205,3 +205,28 @@ def test_one_hidden_part_is_never_alone_under_a_shown_total():
     sizes = {"A": 20, "A1": 6, "A2": 6, "A3": 8}
     hidden = suppress(sizes | {"X": 1}, [("A", ["A1", "A2", "A3"]), ("Y", ["X", "A1"])], min_group=5)
     assert {"A1", "A2"} <= hidden and "A3" not in hidden
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 12), min_size=1, max_size=4), min_size=1, max_size=4),
+       st.integers(1, 6))
+def test_no_hidden_group_is_alone_under_a_shown_total(departments, min_group):
+    """Property: every relation with a hidden part and a shown total hides at least two occupied parts
+    holding min_group respondents or more, so no single subtraction reveals a hidden group."""
+    sizes, relations, afdelinger = {}, [], []
+    for d, wards in enumerate(departments):
+        parts = [f"A{d}-{w}" for w in range(len(wards))]
+        sizes.update(zip(parts, wards))
+        sizes[f"A{d}"] = sum(wards)
+        relations.append((f"A{d}", parts))
+        afdelinger.append(f"A{d}")
+    sizes["H"] = sum(sizes[a] for a in afdelinger)
+    relations.append(("H", afdelinger))
+    hidden = suppress(sizes, relations, min_group)
+    assert {k for k, n in sizes.items() if n < min_group} <= hidden
+    for total, parts in relations:
+        occupied = [p for p in parts if p in hidden and sizes[p] > 0]
+        if occupied and total not in hidden:
+            assert len(occupied) >= 2 and sum(sizes[p] for p in occupied) >= min_group
+        if total in hidden and any(sizes[p] for p in parts):
+            assert occupied, "a hidden total must not be the sum of shown parts"

@@ -33,7 +33,7 @@ class RateRow:
 @dataclass(frozen=True)
 class FollowUp:
     days: list[DayCount]
-    #: The visible afsnit, lowest response rate first: where reminding helps most.
+    #: The visible afsnit, lowest response rate (patients: fewest responses) first: where reminding helps most.
     afsnit: list[RateRow]
     respondents: int
     headcount: int | None
@@ -51,13 +51,15 @@ def follow_up(round_: Round, visible_unit_ids: set[int] | None) -> FollowUp:
     by_day = dict(db.session.execute(per_day.group_by(Response.submitted_on)).all())
     units, leaves = units_of_round(round_.id, respondents)
     leaves = [u for u in leaves if visible_unit_ids is None or u in visible_unit_ids]
+    staff = round_.questionnaire.audience == "staff"  # headcount is the staff number, no patient count
     rows = []
     for leaf in leaves:
         unit, n = units[leaf], respondents.get(leaf, 0)
         parent = units.get(unit.parent_id) if unit.parent_id else None
-        rows.append(RateRow(unit, parent.name if parent else "", n, unit.headcount,
-                            n / unit.headcount * 100 if unit.headcount else None))
-    rows.sort(key=lambda r: (r.response_rate is None, r.response_rate or 0, r.unit.name))
+        headcount = unit.headcount if staff else None
+        rows.append(RateRow(unit, parent.name if parent else "", n, headcount,
+                            n / headcount * 100 if headcount else None))
+    rows.sort(key=lambda r: (r.response_rate is None, r.response_rate or 0, r.respondents, r.unit.name))
     total = sum(r.respondents for r in rows)
     known = [r.headcount for r in rows]
     headcount = sum(known) if rows and all(h is not None for h in known) else None

@@ -2,8 +2,12 @@
 
 The interface the dashboard, the exports (CSV, Excel, PDF) and the JSON API share:
 
-    data = load_round(round_)                      # a handful of grouped queries for the whole round
-    rows = round_results(round_, level=None, visible_unit_ids=visible_unit_ids(user), data=data)
+    visible = visible_unit_ids(user)                       # services.scopes; None = everything (admin)
+    rows = round_results(round_, level=None, visible_unit_ids=visible)   # level: "sygehus"/"afdeling"/"afsnit"
+
+or, to reuse one count for several outputs, `data = load_round(round_, within=visible)` and pass `data=data`.
+`load_round` runs a handful of grouped queries (respondents per afsnit; GROUP BY afsnit, item, value),
+cached per round until a response is added or deleted; `within` limits the counting to a scope.
 
 `round_results` returns `ResultRow`s in the hierarchy's order (sygehus, its afdelinger, each one's afsnit),
 for each unit first every scale item (questionnaire order), then every dimension. Numbers are None when a
@@ -218,7 +222,9 @@ def load_round(round_: Round, within: set[int] | None = None, items: list[Item] 
     hidden = suppress(respondents, hierarchy_relations(units), round_.min_group, order=position.get)
     dimensions = list(dict.fromkeys(s.dimension for s in specs.values() if s.dimension))
     return RoundData(round_.id, round_.target, round_.min_group, list(specs.values()), units, order, respondents,
-                     headcounts(units, leaves), tallies, hidden, dimensions,
+                     # Headcount is the staff number: a rate for patients' answers would mean nothing.
+                     headcounts(units, leaves) if round_.questionnaire.audience == "staff" else {},
+                     tallies, hidden, dimensions,
                      complete=frozenset(u for u in units if not uncounted.get(u)),
                      item_ids={spec.code: item_id for item_id, spec in specs.items()}, fingerprint=fingerprint)
 

@@ -28,7 +28,7 @@ def item_chart(report: UnitReport) -> Markup:
                 value_text=score_text(line.score, report.min_group), met=line.score.met, marked=line.challenge,
                 mark_text="▲ " + _("Challenge:"))
             for line in report.items]
-    title = _("Share answering agree or strongly agree per item, with the %(level)s interval and the target line",
+    title = _("Share of positive answers per item, with the %(level)s interval and the target line",
               level=percent(95, 0))
     return Markup(bar_chart(bars, report.target, title, _("Target %(target)s", target=percent(report.target, 0))))
 

@@ -18,10 +18,10 @@ def test_coordinator_reads_the_dashboard_and_a_unit_page_on_a_phone(page: Page, 
     page.get_by_label("E-mail").fill(user.email)
     page.get_by_label("Adgangskode").fill(PASSWORD)
     page.get_by_role("button", name="Log ind").click()
-    page.get_by_role("link", name="Forårsmåling").click()
+    page.get_by_role("link", name="Forårsmåling", exact=True).click()
     expect(page.get_by_role("heading", name="Forårsmåling")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
     page.get_by_role("link", name="Afsnit A1").click()
     expect(page.get_by_role("heading", name="Største udfordringer")).to_be_visible()
-    expect(page.get_by_role("img", name="Andel, der svarer enig eller helt enig")).to_be_visible()
+    expect(page.get_by_role("img", name="Andel positive svar pr. spørgsmål")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
