@@ -101,3 +101,18 @@ def test_reports_respect_the_scope(client, login_as, rounds, org):
     assert client.get(f"{url}/{org['H-A1'].id}.pdf").status_code == 404
     assert client.get(f"{url}/{org['H-B'].id}.pdf").status_code == 200
     assert client.get(f"{url}/{org['H-B'].id}.pdf?lang=xx").status_code == 400
+
+
+def test_patient_round_report_and_csv_have_no_staff_response_rate(client, login_as, make_round, org, tmp_path):
+    round_ = make_round(questionnaire="hvad-er-vigtigt-for-dig", units=list(org.values()), name="Patientdag")
+    add_responses(round_, org["H-A1"], [{"tryg_indlagt": v} for v in (5, 5, 4, 2, 1)]
+                  + [{"tryg_indlagt": 5, "vigtigt_for_dig": "=ro om natten"}])
+    db.session.commit()
+    login_as("admin")
+    text = " ".join(report(client, round_, org["H-A1"], tmp_path).split())
+    assert "Besvarelser Mål 6 80 %" in text.replace("\xa0", " ")
+    assert "Svarprocent" not in text and "Medarbejdere" not in text
+    assert "66,7 %" in text.replace("\xa0", " ")  # 4 of 6 positive
+    rows = client.get(f"/koordinator/download/runde/{round_.id}/resultater.csv?format=plain&level=afsnit")
+    a1 = next(line for line in rows.get_data(as_text=True).splitlines() if line.startswith("afsnit,H-A1,"))
+    assert ",6,,," in a1  # 6 respondents; no headcount and no response rate for patients
