@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export SURVEYAPP_PUBLIC_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test bench translations static messages clean-db
+.PHONY: run test bench bench-exports translations static messages clean-db
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -42,6 +42,10 @@ test: $(VENV)/.installed-dev translations static
 
 bench: $(VENV)/.installed-dev translations static
 	$(PY) -m bench $(BENCH_ARGS)
+
+# Large downloads with 10 000 and 100 000 responses (docs/benchmarks.md); about 5 minutes.
+bench-exports: $(VENV)/.installed-dev translations
+	$(PY) -m bench.exports $(BENCH_ARGS)
 
 # Extract the strings into the template and merge them into every catalog. `--ignore-dirs` is set because
 # Babel's default also skips folders starting with "_", i.e. templates/_partials and templates/_macros.

@@ -163,4 +163,33 @@ def create_codes(round_id: int, unit_code: str, count: int) -> None:
         click.echo(f"{code.slug} {links.link_url(code.slug)}")
 
 
-COMMANDS = [init_db, seed_demo, create_user, list_links, make_posters, import_units, create_codes]
+@click.command("create-token")
+@click.argument("name")
+@click.option("--raw", is_flag=True, help="Grant the permission to read anonymised raw responses.")
+@click.option("--scope", "scope_email", help="Limit the token to the units of the user with this e-mail.")
+@with_appcontext
+def create_token(name: str, raw: bool, scope_email: str | None) -> None:
+    """Create an API token for a BI tool; the token is printed once, alone on the last line."""
+    from sqlalchemy import func, select
+
+    from .models import User
+    from .services import tokens
+
+    if not name.strip():
+        raise click.ClickException("the token needs a name")
+    user = None
+    if scope_email:
+        user = db.session.scalar(select(User).where(func.lower(User.email) == scope_email.strip().lower()))
+        if user is None:
+            raise click.ClickException(f"there is no user {scope_email}")
+    token, secret = tokens.create_token(name, can_read_raw=raw, user=user)
+    db.session.commit()
+    scope = f"the units of {user.email}" if user else "every unit"
+    click.echo(f"created API token {token.id} {token.name!r}: {scope}, raw data {'yes' if raw else 'no'}")
+    click.echo("it is shown only this once; store it in the BI tool now:")
+    click.echo(secret)
+
+
+
+
+COMMANDS = [init_db, seed_demo, create_user, list_links, make_posters, import_units, create_codes, create_token]

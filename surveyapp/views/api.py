@@ -1,0 +1,160 @@
+"""The read-only JSON API for BI tools: `Authorization: Bearer <token>`, paginated lists, JSON errors.
+
+Described by surveyapp/openapi.json (served at /api/v1/openapi.json). Lists answer
+`{"items": [...], "next": <absolute url or null>}`; a token made for a user sees that user's units only.
+"""
+import json
+import logging
+from datetime import datetime
+from importlib import resources
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, abort, current_app, g, request, stream_with_context, url_for
+
+from ..extensions import csrf, db
+from ..models import LEVELS
+from ..services import api_data
+from ..services.access import NotVisible, round_for
+from ..services.exports import PLAIN, iter_csv
+from ..services.raw_responses import iter_raw_responses
+from ..services.result_exports import API_RESULT_COLUMNS, api_result_dict, api_result_rows
+from ..services.scopes import visible_unit_ids
+from ..services.tokens import verify_token
+
+logger = logging.getLogger(__name__)
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+
+PUBLIC_ENDPOINTS = {"api.openapi"}
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 1000
+RESPONSES_MAX_LIMIT = 5000
+
+
+def _error(status: int, message: str, **headers) -> Response:
+    body = json.dumps({"error": {401: "Unauthorized", 403: "Forbidden"}.get(status, "Error"),
+                       "message": message, "status": status})
+    return Response(body, status=status, mimetype="application/json", headers=headers)
+
+
+@bp.before_request
+def authenticate():
+    """Every resource but the description needs a valid, unrevoked bearer token."""
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    scheme, _, raw = request.headers.get("Authorization", "").partition(" ")
+    token = verify_token(raw.strip()) if scheme.lower() == "bearer" else None
+    if token is None:
+        return _error(401, "A valid API token is required: Authorization: Bearer <token>.",
+                      **{"WWW-Authenticate": 'Bearer realm="surveyapp"'})
+    db.session.commit()  # last_used_at
+    g.api_token = token
+    g.visible = visible_unit_ids(token.user) if token.user is not None else None
+    return None
+
+
+@bp.after_request
+def no_store(response: Response) -> Response:
+    """Results are not for shared caches or the browser's disk."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _absolute(endpoint: str, **args) -> str:
+    """An absolute URL on the public base (the app may sit behind a proxy)."""
+    return current_app.config["SURVEYAPP_PUBLIC_URL"].rstrip("/") + url_for(endpoint, **args)
+
+
+def _limit(maximum: int = MAX_LIMIT) -> int:
+    limit = request.args.get("limit", DEFAULT_LIMIT, type=int)
+    if limit is None or not 1 <= limit <= maximum:
+        abort(400)
+    return limit
+
+
+def _next(**changes) -> str:
+    args = {**request.args.to_dict(), **{k: str(v) for k, v in changes.items()}}
+    return _absolute(request.endpoint, **request.view_args) + "?" + urlencode(args)
+
+
+def _paginated(items: list) -> dict:
+    """One page of a list by ?offset= and ?limit=, with the next page's URL."""
+    limit, offset = _limit(), request.args.get("offset", 0, type=int)
+    if offset is None or offset < 0:
+        abort(400)
+    page = items[offset:offset + limit]
+    more = offset + limit < len(items)
+    return {"items": page, "next": _next(offset=offset + limit, limit=limit) if more else None}
+
+
+def _round(round_id: int):
+    try:
+        return round_for(round_id, g.visible)
+    except NotVisible:
+        abort(404)
+
+
+def _level() -> str | None:
+    level = request.args.get("level") or None
+    if level is not None and level not in LEVELS:
+        abort(400)
+    return level
+
+
+def iso(value: datetime) -> str:
+    """A stored naive-UTC time as ISO 8601 with its zone."""
+    return value.isoformat(timespec="seconds") + "Z"
+
+
+@bp.get("/openapi.json")
+def openapi():
+    spec = json.loads(resources.files("surveyapp").joinpath("openapi.json").read_text("utf-8"))
+    spec["servers"] = [{"url": current_app.config["SURVEYAPP_PUBLIC_URL"].rstrip("/") + "/api/v1"}]
+    return spec
+
+
+@bp.get("/units")
+def units():
+    return _paginated(api_data.units(g.visible))
+
+
+@bp.get("/questionnaires/<code>")
+def questionnaire(code: str):
+    found = api_data.questionnaire(code, request.args.get("version", type=int), request.args.get("lang", "da"))
+    return found if found is not None else abort(404)
+
+
+@bp.get("/rounds")
+def rounds():
+    return _paginated([{**row, "opens_at": iso(row["opens_at"]), "closes_at": iso(row["closes_at"])}
+                       for row in api_data.rounds(g.visible)])
+
+
+@bp.get("/rounds/<int:round_id>/results")
+def results(round_id: int):
+    round_ = _round(round_id)
+    return _paginated([api_result_dict(row) for row in api_result_rows(round_, _level(), g.visible)])
+
+
+@bp.get("/rounds/<int:round_id>/results.csv")
+def results_csv(round_id: int):
+    round_ = _round(round_id)
+    rows = api_result_rows(round_, _level(), g.visible)
+    return Response(stream_with_context(iter_csv(API_RESULT_COLUMNS, rows, PLAIN)), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="results-{round_.id}.csv"'})
+
+
+@bp.get("/rounds/<int:round_id>/responses")
+def responses(round_id: int):
+    """Anonymised responses in id order; ?after=<id> continues, ?text=1 adds free texts."""
+    if not g.api_token.can_read_raw:
+        return _error(403, "This token may not read raw responses.")
+    round_ = _round(round_id)
+    limit, after = _limit(RESPONSES_MAX_LIMIT), request.args.get("after", type=int)
+    with_text = request.args.get("text") in ("1", "true")
+    page = list(iter_raw_responses(round_, g.visible, with_text, after=after, limit=limit + 1))
+    more = len(page) > limit
+    page = page[:limit]
+    logger.info("raw responses of round %s read by token %s", round_.id, g.api_token.id)
+    return {"items": [api_data.response_dict(r) for r in page],
+            "next": _next(after=page[-1].response_id, limit=limit) if more else None}
