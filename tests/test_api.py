@@ -119,7 +119,7 @@ def test_results_equal_the_results_service_per_level(client, make_token, staff_r
         check(got, "Result")
         assert (got["unit_code"], got["item_code"], got["n"], got["positive"], got["percent"], got["ci_low"],
                 got["ci_high"], got["target"], got["met"], got["suppressed"]) == \
-            (row.unit_code, row.item_code, row.n, row.positive, row.percent, row.ci_low, row.ci_high, row.target,
+            (row.unit_code, row.item_code, row.n, row.positive, row.percent, row.ci_low, row.ci_high, row.target / 100,
              row.met, row.suppressed)
 
 

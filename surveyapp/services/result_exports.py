@@ -22,7 +22,16 @@ LEVEL_NAME = {"sygehus": _l("Hospital"), "afdeling": _l("Department"), "afsnit":
 #: The API's result fields, in its documented order; also the columns of /api/v1/rounds/<id>/results.csv.
 API_RESULT_FIELDS = ("unit_code", "unit_name", "level", "item_code", "n", "positive", "percent", "ci_low",
                      "ci_high", "target", "met", "suppressed")
-API_RESULT_COLUMNS = [Column(key, key) for key in API_RESULT_FIELDS]
+
+
+def _api_value(row: ResultRow, key: str):
+    # The target is a fraction (0.8) in every API answer, as in /rounds; percent and the interval are 0-100.
+    if key == "target":
+        return None if row.target is None else row.target / 100
+    return getattr(row, key)
+
+
+API_RESULT_COLUMNS = [Column(key, key, get=lambda row, key=key: _api_value(row, key)) for key in API_RESULT_FIELDS]
 
 
 def item_texts(round_: Round, lang: str) -> dict[str, str]:
@@ -110,4 +119,4 @@ def api_result_rows(round_: Round, level: str | None, visible: set[int] | None) 
 
 def api_result_dict(row: ResultRow) -> dict:
     """A result row with exactly the API's fields."""
-    return {key: getattr(row, key) for key in API_RESULT_FIELDS}
+    return {key: _api_value(row, key) for key in API_RESULT_FIELDS}
