@@ -13,8 +13,8 @@ for msg in cat:
     if key in mapping:
         msg.string = mapping[key] if isinstance(msg.id, str) else tuple(mapping[key])
         msg.flags.discard("fuzzy")
-    elif not msg.string or (isinstance(msg.string, tuple) and not all(msg.string)):
-        missing.append(key)
+    elif msg.fuzzy or not msg.string or (isinstance(msg.string, tuple) and not all(msg.string)):
+        missing.append(key + ("  (fuzzy: check and translate)" if msg.fuzzy else ""))
 with open(path, "wb") as fh:
     write_po(fh, cat, width=120, omit_header=False, sort_output=True, no_location=True)
 print("untranslated:", *missing, sep="\n  ")

@@ -15,6 +15,7 @@ from ..extensions import csrf, db
 from ..models import LEVELS
 from ..services import api_data
 from ..services.access import NotVisible, round_for
+from ..services.audit_exports import audit_dict, audit_rows
 from ..services.exports import PLAIN, iter_csv
 from ..services.raw_responses import iter_raw_responses
 from ..services.result_exports import API_RESULT_COLUMNS, api_result_dict, api_result_rows
@@ -158,3 +159,11 @@ def responses(round_id: int):
     logger.info("raw responses of round %s read by token %s", round_.id, g.api_token.id)
     return {"items": [api_data.response_dict(r) for r in page],
             "next": _next(after=page[-1].response_id, limit=limit) if more else None}
+
+
+@bp.get("/audits")
+def audits():
+    """Finished audits with their results, oldest first; ?template=<code> and ?unit=<code> narrow the list."""
+    rows = audit_rows(g.visible, request.args.get("template") or None, request.args.get("unit") or None,
+                      lang=request.args.get("lang", "da"))
+    return _paginated([audit_dict(row) for row in rows])

@@ -1,5 +1,5 @@
 """Auditors: start, record, resume and finish audits on a phone; everyone logged in: audit results."""
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -9,6 +9,9 @@ from forms.audits import FinishAuditForm, StartAuditForm, make_sample_form
 from ..extensions import db
 from ..models import AuditTemplate, Unit
 from ..services import audit_templates, audits
+from ..services.audit_exports import audit_columns, audit_rows, rollup_columns, rollup_rows
+from ..services.exports import FLAVOURS, Sheet, iter_csv, iter_xlsx
+from ..services.scopes import visible_unit_ids
 from ..services.audit_views import (audit_page_data, results_page_data, run_chart_page_data, run_chart_pdf,
                                    start_choices)
 from ..timeutil import utcnow
@@ -150,3 +153,36 @@ def run_chart_download(unit_id: int, template_code: str):
         abort(404)
     filename = f"audit-{template_code}-{unit_id}.pdf"
     return Response(pdf, mimetype="application/pdf", headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def _download(body, mimetype: str, filename: str) -> Response:
+    return Response(stream_with_context(body), mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
+
+
+def _template_or_404():
+    template = audit_templates.find(request.args.get("template", ""))
+    if template is None:
+        abort(404)
+    return template
+
+
+@bp.get("/resultater.csv")
+def results_csv():
+    """Every finished audit with a template in the user's scope; ?format=excel (Danish Excel) or plain."""
+    template, flavour = _template_or_404(), FLAVOURS.get(request.args.get("format", "excel"))
+    if flavour is None:
+        abort(400)
+    rows = audit_rows(visible_unit_ids(current_user), template.code, lang=_lang())
+    return _download(iter_csv(audit_columns(), rows, flavour), "text/csv", f"audits-{template.code}.csv")
+
+
+@bp.get("/resultater.xlsx")
+def results_xlsx():
+    """The roll-up per afsnit, afdeling and sygehus and every finished audit, as two sheets."""
+    template = _template_or_404()
+    sheets = [Sheet(_("Results"), rollup_columns(), rollup_rows(current_user, template.code, _lang()), "implemented"),
+              Sheet(_("Audits"), audit_columns(), audit_rows(visible_unit_ids(current_user), template.code,
+                                                             lang=_lang()), "implemented")]
+    return _download(iter_xlsx(sheets), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                     f"audits-{template.code}.xlsx")
