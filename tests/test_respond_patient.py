@@ -1,0 +1,150 @@
+"""Patients answer "Hvad er vigtigt for dig?" at the afsnit's link: language picker, one question per screen,
+free text stored exactly as written, CPR numbers refused kindly, and the ward kiosk that keeps nothing."""
+import re
+
+import pytest
+from markupsafe import escape
+from sqlalchemy import func, select
+
+from surveyapp.extensions import db
+from surveyapp.i18n import PATIENT_LANGUAGES
+from surveyapp.models import Answer, Response, Unit
+from tests.conftest import PASSWORD
+
+QUESTIONNAIRE = "hvad-er-vigtigt-for-dig"
+
+
+@pytest.fixture
+def patient_round(make_round):
+    return make_round(questionnaire=QUESTIONNAIRE, link_kinds=("open", "kiosk"))
+
+
+def _link(round_, kind="open"):
+    return next(link for link in round_.links if link.kind == kind)
+
+
+def _key(html):
+    return re.search(r'name="idempotency_key"[^>]*value="([^"]+)"', html).group(1)
+
+
+def _count(model=Response):
+    db.session.remove()
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def _stored_text():
+    db.session.remove()
+    return db.session.scalar(select(Answer.text).where(Answer.text.is_not(None)))
+
+
+def _answer(client, slug, text="", scale="4", lang="da"):
+    """Walk the screens as a browser does: language, question 1, next, question 2, send."""
+    first = client.get(f"/s/{slug}", query_string={"lang": lang})
+    key = _key(first.get_data(as_text=True))
+    second = client.post(f"/s/{slug}?lang={lang}", data={"idempotency_key": key, "step": "0", "go": "next",
+                                                         "item_tryg_indlagt": scale})
+    assert second.status_code == 200
+    return key, client.post(f"/s/{slug}?lang={lang}", data={
+        "idempotency_key": key, "step": "1", "go": "send", "item_tryg_indlagt": scale,
+        "item_vigtigt_for_dig": text})
+
+
+def test_first_screen_is_the_language_picker_with_names_in_their_own_language(client, patient_round):
+    html = client.get(f"/s/{_link(patient_round).slug}").get_data(as_text=True)
+    assert "Vælg dit sprog" in html
+    for code, name in [("da", "Dansk"), ("en", "English"), ("de", "Deutsch"), ("pl", "Polski"),
+                       ("uk", "Українська"), ("ar", "العربية")]:
+        assert re.search(rf'href="/s/{_link(patient_round).slug}\?lang={code}" lang="{code}"', html)
+        assert f'<span class="language-name">{name}</span>' in html
+    assert "<img" not in html and "flag" not in html.lower()
+    assert "item_tryg_indlagt" not in html
+
+
+@pytest.mark.parametrize("lang", PATIENT_LANGUAGES)
+def test_each_language_renders_the_question_with_its_direction(client, patient_round, lang):
+    slug = _link(patient_round).slug
+    direction = "rtl" if lang == "ar" else "ltr"
+    page = client.get(f"/s/{slug}", query_string={"lang": lang})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert f'<html lang="{lang}" dir="{direction}">' in html
+    question = patient_round.questionnaire.items[0].label(lang)
+    assert question in html
+    assert "item_vigtigt_for_dig" not in html  # one question per screen
+    _, sent = _answer(client, slug, text="Tak", lang=lang)
+    thanks = client.get(sent.headers["Location"]).get_data(as_text=True)
+    assert f'<html lang="{lang}" dir="{direction}">' in thanks
+    db.session.remove()
+    assert db.session.scalar(select(Response.language)) == lang
+
+
+def test_nothing_is_stored_before_the_last_screen_and_the_answers_ride_along(client, patient_round):
+    slug = _link(patient_round).slug
+    key = _key(client.get(f"/s/{slug}?lang=da").get_data(as_text=True))
+    second = client.post(f"/s/{slug}?lang=da", data={"idempotency_key": key, "step": "0", "go": "next",
+                                                     "item_tryg_indlagt": "5"})
+    html = second.get_data(as_text=True)
+    assert "Spørgsmål 2 af 2" in html and "Skriv ikke navne eller CPR-numre." in html
+    assert '<input type="hidden" name="item_tryg_indlagt" value="5">' in html
+    assert 'autocomplete="off"' in html and "maxlength" not in html
+    assert _count() == 0
+    back = client.post(f"/s/{slug}?lang=da", data={"idempotency_key": key, "step": "1", "go": "back",
+                                                   "item_tryg_indlagt": "5", "item_vigtigt_for_dig": "Ro"})
+    html = back.get_data(as_text=True)
+    assert "Spørgsmål 1 af 2" in html and 'value="5" checked' in html
+    assert '<input type="hidden" name="item_vigtigt_for_dig" value="Ro">' in html
+    assert _count() == 0
+
+
+def test_the_first_question_must_be_answered_before_next(client, patient_round):
+    slug = _link(patient_round).slug
+    key = _key(client.get(f"/s/{slug}?lang=en").get_data(as_text=True))
+    page = client.post(f"/s/{slug}?lang=en", data={"idempotency_key": key, "step": "0", "go": "next"})
+    assert page.status_code == 422
+    html = page.get_data(as_text=True)
+    assert "Choose an answer to this question." in html and 'href="#item_tryg_indlagt-0"' in html
+    assert "Question 1 of 2" in html
+
+
+def test_a_double_submit_stores_one_response(client, patient_round):
+    slug = _link(patient_round).slug
+    key, first = _answer(client, slug, text="Ro om natten")
+    again = client.post(f"/s/{slug}?lang=da", data={"idempotency_key": key, "step": "1", "go": "send",
+                                                    "item_tryg_indlagt": "4", "item_vigtigt_for_dig": "Ro"})
+    assert first.status_code == again.status_code == 303
+    assert _count() == 1 and _stored_text() == "Ro om natten"
+
+
+FREE_TEXTS = {
+    "emoji": "Rolige nætter 😴🛏️ og en hånd at holde 🤝👍🏽",
+    "rtl": "أريد أن أنام جيدًا في الليل. شكرًا للممرضات",
+    "mixed": "Mere ro ‏שקט‏ 夜は静かに — Українська: тиша вночі",
+    "html": '<script>alert("x")</script><b onmouseover="alert(1)">fed</b> & "citat" \'enkelt\' </textarea>',
+    "long": ("Ø" * 9_999) + "!",
+    "newlines": "Første linje\r\n\r\nAnden linje\r\n\ttabulator",
+}
+
+
+def _coordinator_reads(app, make_user, round_id, unit_id) -> str:
+    """The afsnit's free-text page as its coordinator sees it, from a browser of their own."""
+    unit = db.session.get(Unit, unit_id)
+    coordinator = make_user("coordinator", units=[unit])
+    browser = app.test_client()
+    assert browser.post("/login", data={"email": coordinator.email, "password": PASSWORD}).status_code == 302
+    page = browser.get(f"/koordinator/runde/{round_id}/enhed/{unit.code}/fritekst")
+    assert page.status_code == 200
+    return page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("name", FREE_TEXTS)
+def test_free_text_is_stored_exactly_and_shown_escaped_to_the_afsnits_coordinator(app, patient_round, make_user,
+                                                                                   name):
+    text = FREE_TEXTS[name]
+    link = _link(patient_round)
+    round_id, unit_id = patient_round.id, link.unit_id
+    _, sent = _answer(app.test_client(), link.slug, text=text, lang="ar" if name == "rtl" else "da")
+    assert sent.status_code == 303
+    assert _stored_text() == text
+    html = _coordinator_reads(app, make_user, round_id, unit_id)
+    assert "<script>alert" not in html and "<b onmouseover" not in html
+    assert str(escape(text)) in html
