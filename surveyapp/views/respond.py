@@ -11,7 +11,7 @@ every patient with a fresh one-time key, returns to the start by itself after th
 links nowhere else in the app. Answer pages are never cached (`no-store`).
 """
 
-from flask import Blueprint, abort, g, make_response, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, g, make_response, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 
 from forms.respond import NoCprNumber, make_response_form
@@ -29,9 +29,10 @@ CODE_TRIES = "20 per minute;100 per hour"
 QR_MAX_AGE = 24 * 3600
 #: The session remembers the form key of the last few links answered in this browser, nothing else.
 REMEMBERED_KEYS = 8
-#: A kiosk's thank-you screen returns to the start after this many seconds.
+#: A kiosk's thank-you screen returns to the start after this many seconds (SURVEYAPP_KIOSK_RESET_SECONDS).
 KIOSK_RESET_SECONDS = 8
-#: A kiosk's question screen left alone this long (a patient who walked away) returns to the start.
+#: A kiosk's question screen left alone this long (a patient who walked away) returns to the start
+#: (SURVEYAPP_KIOSK_ABANDON_SECONDS).
 KIOSK_ABANDON_SECONDS = 15 * 60
 #: Every respondent form refuses a CPR number in a free text.
 TEXT_VALIDATORS = (NoCprNumber(),)
@@ -158,7 +159,8 @@ def thanks(slug: str):
 def _render_thanks(link):
     page = responses.respondent_page(link, _lang())
     return render_template("respond/thanks.html", link=link, page=page, open_link=link.kind == "open",
-                           kiosk=link.kind == "kiosk", patient=_is_patient(link), reset_after=KIOSK_RESET_SECONDS)
+                           kiosk=link.kind == "kiosk", patient=_is_patient(link),
+                           reset_after=current_app.config.get("SURVEYAPP_KIOSK_RESET_SECONDS", KIOSK_RESET_SECONDS))
 
 
 def _patient_answer(link, form, key: str):
@@ -203,7 +205,8 @@ def _render_step(link, form, step: int, status: int = 200):
     page = responses.respondent_page(link, _lang())
     return render_template("respond/patient_step.html", link=link, page=page, form=form, step=step,
                            count=len(form.items), kiosk=link.kind == "kiosk",
-                           abandon_after=KIOSK_ABANDON_SECONDS), status
+                           abandon_after=current_app.config.get("SURVEYAPP_KIOSK_ABANDON_SECONDS",
+                                                                KIOSK_ABANDON_SECONDS)), status
 
 
 def _qr_response(body, mimetype: str):
