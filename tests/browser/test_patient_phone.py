@@ -93,3 +93,12 @@ def test_the_accessibility_checker_finds_what_it_should(page: Page):
     page.set_content('<html lang="da"><title>x</title><main><input type="text">'
                      '<p style="color:#bbb;background:#fff">svag tekst</p></main></html>')
     assert {"label", "color-contrast"} <= {v["id"] for v in axe_violations(page)}
+
+
+def test_the_staff_respondent_page_passes_the_same_checks(page: Page, live_server, make_round):
+    slug = make_round().links[0].slug
+    page.goto(f"{live_server}/s/{slug}")
+    assert_accessible(page)
+    page.get_by_role("button", name="Send svar").click()  # the error summary and the marked fields
+    expect(page.get_by_role("alert")).to_be_visible()
+    assert_accessible(page)
