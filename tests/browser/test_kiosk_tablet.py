@@ -42,6 +42,7 @@ def _content(tablet) -> str:
 
 def _answer(tablet, language: str, option: str, next_button: str, text: str, send: str) -> None:
     tablet.get_by_role("link", name=language).click()
+    tablet.wait_for_url("**lang=*")
     tablet.locator("label.form-label", has_text=option).first.click()
     tablet.get_by_role("button", name=next_button).click()
     tablet.locator("textarea").fill(text)
@@ -65,6 +66,8 @@ def test_the_kiosk_returns_to_the_start_and_keeps_nothing_of_the_last_patient(ta
     assert "Tajemnica" not in _content(tablet)
     # The next patient sees an empty form: no choice, no text, no autofill of the last patient's words.
     tablet.get_by_role("link", name="Dansk").click()
+    tablet.wait_for_url("**lang=da")
+    expect(tablet.get_by_text("Spørgsmål 1 af 2")).to_be_visible()
     assert tablet.locator("input[type=radio]:checked").count() == 0
     assert tablet.locator("form[autocomplete=off]").count() == 1
     tablet.locator("label.form-label", has_text="I høj grad").first.click()

@@ -31,7 +31,9 @@ def test_a_patient_answers_in_arabic_right_to_left(page: Page, live_server, make
     box = choice.bounding_box()
     assert box["height"] >= 64 and box["width"] >= 300  # a very large touch target
     choice.click()
-    assert page.evaluate("[document.documentElement.lang, document.documentElement.dir]") == ["ar", "rtl"]
+    page.wait_for_url("**lang=ar")
+    expect(page.locator("html")).to_have_attribute("lang", "ar")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
     question = page.get_by_role("group", name="هل تشعر بالأمان أثناء إقامتك في المستشفى؟")
     expect(question).to_be_visible()
     assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
@@ -50,14 +52,14 @@ def test_a_patient_answers_in_arabic_right_to_left(page: Page, live_server, make
     text.fill("أريد الهدوء في الليل 🌙 رقمي 010190-1234")
     page.get_by_role("button", name="أرسل إجابتي").click()
     expect(page.get_by_role("alert")).to_contain_text("يبدو أن نصك يحتوي على رقم CPR")
-    assert page.evaluate("document.documentElement.dir") == "rtl"
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
     assert_accessible(page)
     assert _stored() == []
     expect(text).to_have_value("أريد الهدوء في الليل 🌙 رقمي 010190-1234")
     text.fill("أريد الهدوء في الليل 🌙")
     page.get_by_role("button", name="أرسل إجابتي").click()
     expect(page.get_by_role("heading", name="شكرًا على إجابتك")).to_be_visible()
-    assert page.evaluate("document.documentElement.dir") == "rtl"
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
     assert_accessible(page)
     assert _stored() == [("ar", 4, None), ("ar", None, "أريد الهدوء في الليل 🌙")]
 
@@ -66,7 +68,9 @@ def test_a_patient_answers_in_danish_and_can_go_back(page: Page, live_server, ma
     slug = _patient_link(make_round)
     page.goto(f"{live_server}/s/{slug}")
     page.get_by_role("link", name="Dansk").click()
-    assert page.evaluate("[document.documentElement.lang, document.documentElement.dir]") == ["da", "ltr"]
+    page.wait_for_url("**lang=da")
+    expect(page.locator("html")).to_have_attribute("lang", "da")
+    expect(page.locator("html")).to_have_attribute("dir", "ltr")
     expect(page.get_by_text("Spørgsmål 1 af 2")).to_be_visible()
     page.get_by_role("button", name="Næste").click()  # nothing chosen: a clear message, no second screen
     expect(page.get_by_role("alert")).to_contain_text("Vælg et svar på dette spørgsmål.")
