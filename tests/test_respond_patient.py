@@ -282,3 +282,15 @@ def test_a_patient_phone_link_shows_thanks_again_and_offers_a_new_start(client, 
     assert "http-equiv" not in thanks and f"/s/{slug}?new=1" in thanks
     assert "Tak for din besvarelse" in client.get(f"/s/{slug}?lang=da").get_data(as_text=True)  # the back button
     assert "Vælg dit sprog" in client.get(f"/s/{slug}?new=1").get_data(as_text=True)
+
+
+def test_a_step_posted_again_from_the_history_after_the_submit_shows_no_answers(client, patient_round):
+    """A kiosk's back button and "resend": a screen of a patient who has sent their answer replays as the
+    thank-you page, never as their answers."""
+    slug = _link(patient_round, "kiosk").slug
+    key, _ = _answer(client, slug, text="Privat tekst", scale="1")
+    replay = client.post(f"/s/{slug}?lang=da", data={"idempotency_key": key, "step": "0", "go": "next",
+                                                     "item_tryg_indlagt": "1", "item_vigtigt_for_dig": "Privat tekst"})
+    assert replay.status_code == 303 and replay.headers["Location"].endswith(f"/s/{slug}/tak")
+    assert "Privat tekst" not in client.get(replay.headers["Location"]).get_data(as_text=True)
+    assert _count() == 1

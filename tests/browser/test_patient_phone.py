@@ -106,3 +106,16 @@ def test_the_staff_respondent_page_passes_the_same_checks(page: Page, live_serve
     page.get_by_role("button", name="Send svar").click()  # the error summary and the marked fields
     expect(page.get_by_role("alert")).to_be_visible()
     assert_accessible(page)
+
+
+def test_screenshot_for_the_readme(page: Page, live_server, make_round, tmp_path):
+    """Set SURVEYAPP_SCREENSHOTS=1 to refresh docs/screenshots/patient-phone-ar.png; otherwise into tmp."""
+    import os
+    from pathlib import Path
+
+    target = Path(__file__).resolve().parents[2] / "docs" / "screenshots" if os.environ.get("SURVEYAPP_SCREENSHOTS") \
+        else tmp_path
+    page.goto(f"{live_server}/s/{_patient_link(make_round)}?lang=ar")
+    page.get_by_text("بدرجة كبيرة", exact=True).click()
+    page.screenshot(path=str(target / "patient-phone-ar.png"))
+    assert (target / "patient-phone-ar.png").stat().st_size > 10_000
