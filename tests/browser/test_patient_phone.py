@@ -119,3 +119,11 @@ def test_screenshot_for_the_readme(page: Page, live_server, make_round, tmp_path
     page.get_by_text("بدرجة كبيرة", exact=True).click()
     page.screenshot(path=str(target / "patient-phone-ar.png"))
     assert (target / "patient-phone-ar.png").stat().st_size > 10_000
+
+
+def test_an_unknown_link_in_arabic_is_right_to_left_and_accessible(page: Page, live_server, make_round):
+    page.goto(f"{live_server}/s/nosuchlink?lang=ar")
+    expect(page.get_by_role("heading", name="رابط الاستبيان هذا غير موجود")).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
+    assert_accessible(page)
