@@ -78,3 +78,10 @@ def test_a_coordinator_cannot_open_the_day_outside_their_scope(client, login_as,
     login_as("coordinator", units=[org["H-A"]])
     page = client.post("/admin/rounds/patient-day", data=day_data([org["H-B1"]]))
     assert page.status_code == 200 and db.session.scalar(select(db.func.count(Round.id))) == 0
+
+
+def test_the_page_says_which_translations_no_translator_has_checked(client, login_as, make_org):
+    make_org("H")
+    login_as("coordinator")
+    html = client.get("/admin/rounds/patient-day").get_data(as_text=True)
+    assert "maskinoversættelser, som ingen oversætter har tjekket endnu: Deutsch, Polski, Українська, العربية." in html

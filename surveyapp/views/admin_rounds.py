@@ -7,6 +7,7 @@ from forms.admin import ActionForm, AddUnitsForm, ReopenForm, RoundEditForm, Rou
 from forms.patient_day import PatientDayForm
 
 from ..extensions import db
+from ..i18n import LANGUAGE_NAMES
 from ..models import Questionnaire
 from ..services import rounds_admin
 from ..services.links import link_url
@@ -68,8 +69,8 @@ def round_patient_day():
     """"Hvad er vigtigt for dig?"-dagen in one step: the patient round for the chosen afsnit and days."""
     defaults = rounds_admin.patient_day_defaults(today_local())
     form = PatientDayForm(data=defaults) if request.method == "GET" else PatientDayForm()
-    form.questionnaire_id.choices = [(q.id, f"{q.text('da')} · v{q.version}")
-                                     for q in rounds_admin.patient_questionnaires()]
+    patient_questionnaires = rounds_admin.patient_questionnaires()
+    form.questionnaire_id.choices = [(q.id, f"{q.text('da')} · v{q.version}") for q in patient_questionnaires]
     if request.method == "POST" and "pick" in request.form:
         form.units.data = sorted(set(form.units.data or []) | set(
             rounds_admin.afsnit_below(request.form.getlist("whole", type=int))))
@@ -86,8 +87,14 @@ def round_patient_day():
             flash(_("The round %(name)s was created with %(count)d afsnit, each with a QR link and a kiosk link.",
                     name=round_.name, count=len(round_.units)), "success")
             return redirect(url_for("admin.round_view", round_id=round_.id))
-    return render_template("admin/round_patient_day.html", form=form,
+    return render_template("admin/round_patient_day.html", form=form, unreviewed=_unreviewed(patient_questionnaires),
                            choices=rounds_admin.unit_choices(current_user), ticked=set(form.units.data or []))
+
+
+def _unreviewed(questionnaires) -> list[tuple]:
+    """(questionnaire, its machine-made languages by name) for those a translator has not checked."""
+    return [(q, ", ".join(LANGUAGE_NAMES.get(lang, lang) for lang in q.unreviewed_languages))
+            for q in questionnaires if q.unreviewed_languages]
 
 
 def _posters_url(round_id: int) -> str | None:
