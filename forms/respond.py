@@ -11,7 +11,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
+
+from surveyapp.privacy import contains_cpr
 
 FIELD_PREFIX = "item_"
 
@@ -27,6 +29,19 @@ class ItemInfo:
     required: bool
     key: bool
     max_length: int | None
+
+
+class NoCprNumber:
+    """Refuse a text holding something shaped like a CPR number, kindly: the respondent is asked to leave it
+    out, and every other answer stays in the form."""
+
+    def __init__(self, message=None):
+        self.message = message or _l("It looks like your text contains a CPR number. Please remove it "
+                                     "before you send. Your other answers are kept.")
+
+    def __call__(self, form, field):
+        if isinstance(field.data, str) and contains_cpr(field.data):
+            raise ValidationError(self.message)
 
 
 class ResponseForm(FlaskForm):
@@ -47,6 +62,15 @@ class ResponseForm(FlaskForm):
             if data not in (None, ""):
                 out[info.code] = data
         return out
+
+    def validate_item(self, index: int) -> bool:
+        """Validate only the item at `index` (one screen of a step-by-step form); its errors go on its field."""
+        field, _info = self.item_fields()[index]
+        return field.validate(self)
+
+    def first_error(self) -> int | None:
+        """The index of the first item with an error after validation, or None."""
+        return next((i for i, (field, _info) in enumerate(self.item_fields()) if field.errors), None)
 
     def tampered(self) -> bool:
         """True if the post holds what no rendering of this form can send: a value not among an item's
@@ -77,8 +101,9 @@ def _info(item, lang: str) -> ItemInfo:
 
 def _choice_field(item, info: ItemInfo, lang: str) -> RadioField:
     if info.required:
-        message = (_l("Choose an answer to this statement.") if item.kind == "scale"
-                   else _l("Choose an answer to this question."))
+        # A scale item is a statement to agree with (staff) or a question (the patient's "Er du tryg ...?").
+        statement = item.kind == "scale" and not info.label.rstrip().endswith(("?", "\u061f"))
+        message = _l("Choose an answer to this statement.") if statement else _l("Choose an answer to this question.")
         validators = [InputRequired(message=message)]
     else:
         validators = [Optional()]

@@ -26,7 +26,8 @@ def admin_urls(w) -> list[tuple[str, str]]:
         ("GET", "/admin/units"), ("GET", "/admin/units/new"), ("GET", f"/admin/units/{w['org']['H-A1'].id}"),
         ("POST", f"/admin/units/{w['org']['H-A1'].id}/delete"), ("GET", "/admin/units/export.csv"),
         ("GET", "/admin/units/import"), ("POST", "/admin/units/import/confirm"),
-        ("GET", "/admin/rounds"), ("GET", "/admin/rounds/new"), ("GET", f"/admin/rounds/{w['own'].id}"),
+        ("GET", "/admin/rounds"), ("GET", "/admin/rounds/new"), ("GET", "/admin/rounds/patient-day"),
+        ("GET", f"/admin/rounds/{w['own'].id}"),
         ("POST", f"/admin/rounds/{w['own'].id}/units"), ("POST", f"/admin/rounds/{w['own'].id}/close"),
         ("POST", f"/admin/rounds/{w['own'].id}/reopen"), ("GET", f"/admin/rounds/{w['own'].id}/edit"),
         ("GET", "/admin/users"), ("GET", "/admin/users/new"), ("GET", f"/admin/users/{w['user'].id}"),
@@ -43,7 +44,7 @@ def admin_urls(w) -> list[tuple[str, str]]:
     ]
 
 
-COORDINATOR_PAGES = {"/admin/", "/admin/units", "/admin/rounds", "/admin/rounds/new"}
+COORDINATOR_PAGES = {"/admin/", "/admin/units", "/admin/rounds", "/admin/rounds/new", "/admin/rounds/patient-day"}
 
 
 def test_every_admin_endpoint_is_listed(app, world):

@@ -4,7 +4,7 @@ A round's state is derived from its dates, so closing early moves `closes_at` to
 it to a new time; the audit trail keeps the times before and after.
 """
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -135,8 +135,10 @@ def _units_for(user: User, unit_ids: list[int]) -> list[Unit]:
 
 
 def create(actor: User, questionnaire: Questionnaire, name: str, opens_at: datetime, closes_at: datetime,
-           unit_ids: list[int], target: float, min_group: int, cloned_from: Round | None = None) -> Round:
-    """A new round with a link per afsnit; times in UTC. Raises RoundError on units outside the scope."""
+           unit_ids: list[int], target: float, min_group: int, cloned_from: Round | None = None,
+           link_kinds: tuple[str, ...] = ("open",), preset: str | None = None) -> Round:
+    """A new round with a link of each of `link_kinds` per afsnit; times in UTC. Raises RoundError on units
+    outside the scope. `preset` (e.g. "patient_day") is recorded in the audit trail."""
     from .questionnaire_editor import problems
 
     if closes_at <= opens_at:
@@ -144,10 +146,15 @@ def create(actor: User, questionnaire: Questionnaire, name: str, opens_at: datet
     if not questionnaire.items or problems(questionnaire):
         raise RoundError(_("This questionnaire version is not complete; finish it before a round uses it."))
     units = _units_for(actor, unit_ids)
-    round_ = create_round(questionnaire, name.strip(), opens_at, closes_at, units, target, min_group)
+    round_ = create_round(questionnaire, name.strip(), opens_at, closes_at, units, target, min_group,
+                          link_kinds=link_kinds)
     after = _state(round_)
     if cloned_from is not None:
         after["cloned_from"] = cloned_from.id
+    if link_kinds != ("open",):
+        after["link_kinds"] = list(link_kinds)
+    if preset is not None:
+        after["preset"] = preset
     audit.record(actor, "round.create", round_, None, after)
     return round_
 
@@ -235,3 +242,50 @@ def response_counts(round_: Round) -> dict[int, int]:
                                    .group_by(Response.unit_id)).all())
 
 
+
+
+#: "Hvad er vigtigt for dig?"-dagen: a QR link per afsnit for phones and a kiosk link for the ward's tablet.
+PATIENT_DAY_LINKS = ("open", "kiosk")
+#: The day's usual date; it has moved between 6 and 9 June over the years, so it is only the form's default.
+PATIENT_DAY = (6, 6)
+
+
+def patient_questionnaires() -> list[Questionnaire]:
+    """The complete patient questionnaire versions, the newest version of each first."""
+    return [q for q in questionnaire_choices() if q.audience == "patient"]
+
+
+def patient_day_defaults(today: date) -> dict:
+    """The form's defaults: this year's 6 June (next year's once it has passed), the whole day."""
+    day = date(today.year, *PATIENT_DAY)
+    if day < today:
+        day = date(today.year + 1, *PATIENT_DAY)
+    questionnaires = patient_questionnaires()
+    return {"name": _("\"What matters to you?\" day %(year)d", year=day.year), "first_day": day, "last_day": day,
+            "questionnaire_id": questionnaires[0].id if questionnaires else None,
+            "target": round(current_app.config["SURVEYAPP_TARGET"] * 100),
+            "min_group": current_app.config["SURVEYAPP_MIN_GROUP"]}
+
+
+def day_span(first_day: date, last_day: date) -> tuple[datetime, datetime]:
+    """00:00 on the first day to 23:59 on the last, Danish time, as the UTC the database holds."""
+    return to_utc(datetime.combine(first_day, time(0, 0))), to_utc(datetime.combine(last_day, time(23, 59)))
+
+
+def create_patient_day(actor: User, questionnaire: Questionnaire, name: str, first_day: date, last_day: date,
+                       unit_ids: list[int], target: float, min_group: int) -> Round:
+    """The patient round for the chosen afsnit in one step: open 00:00-23:59 Danish time over the days, with a
+    QR link and a kiosk link per afsnit. Raises RoundError for a staff questionnaire or units out of scope."""
+    if questionnaire.audience != "patient":
+        raise RoundError(_("Choose a patient questionnaire."))
+    opens_at, closes_at = day_span(first_day, last_day)
+    return create(actor, questionnaire, name, opens_at, closes_at, unit_ids, target, min_group,
+                  link_kinds=PATIENT_DAY_LINKS, preset="patient_day")
+
+
+def kiosk_links(round_: Round) -> list[tuple[Unit, CollectionLink]]:
+    """(afsnit, kiosk link) of a round, by afsnit code: the addresses to open on the wards' tablets."""
+    rows = db.session.execute(select(Unit, CollectionLink).join(CollectionLink.unit)
+                              .where(CollectionLink.round_id == round_.id, CollectionLink.kind == "kiosk")
+                              .order_by(Unit.code))
+    return [(unit, link) for unit, link in rows]

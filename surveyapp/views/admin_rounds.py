@@ -4,10 +4,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from forms.admin import ActionForm, AddUnitsForm, ReopenForm, RoundEditForm, RoundForm
+from forms.patient_day import PatientDayForm
 
 from ..extensions import db
+from ..i18n import LANGUAGE_NAMES
 from ..models import Questionnaire
 from ..services import rounds_admin
+from ..services.links import link_url
+from ..services.responses import today_local
 from ..services.rounds_admin import RoundError
 from .admin import bp, for_coordinators
 
@@ -59,6 +63,40 @@ def round_new():
                            choices=rounds_admin.unit_choices(current_user), ticked=set(form.units.data or []))
 
 
+@bp.route("/rounds/patient-day", methods=["GET", "POST"])
+@for_coordinators
+def round_patient_day():
+    """"Hvad er vigtigt for dig?"-dagen in one step: the patient round for the chosen afsnit and days."""
+    defaults = rounds_admin.patient_day_defaults(today_local())
+    form = PatientDayForm(data=defaults) if request.method == "GET" else PatientDayForm()
+    patient_questionnaires = rounds_admin.patient_questionnaires()
+    form.questionnaire_id.choices = [(q.id, f"{q.text('da')} · v{q.version}") for q in patient_questionnaires]
+    if request.method == "POST" and "pick" in request.form:
+        form.units.data = sorted(set(form.units.data or []) | set(
+            rounds_admin.afsnit_below(request.form.getlist("whole", type=int))))
+    elif form.validate_on_submit():
+        try:
+            round_ = rounds_admin.create_patient_day(
+                current_user, db.session.get(Questionnaire, form.questionnaire_id.data) or abort(400),
+                form.name.data, form.first_day.data, form.last_day.data, form.units.data, form.target.data / 100,
+                form.min_group.data)
+        except RoundError as exc:
+            form.units.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("The round %(name)s was created with %(count)d afsnit, each with a QR link and a kiosk link.",
+                    name=round_.name, count=len(round_.units)), "success")
+            return redirect(url_for("admin.round_view", round_id=round_.id))
+    return render_template("admin/round_patient_day.html", form=form, unreviewed=_unreviewed(patient_questionnaires),
+                           choices=rounds_admin.unit_choices(current_user), ticked=set(form.units.data or []))
+
+
+def _unreviewed(questionnaires) -> list[tuple]:
+    """(questionnaire, its machine-made languages by name) for those a translator has not checked."""
+    return [(q, ", ".join(LANGUAGE_NAMES.get(lang, lang) for lang in q.unreviewed_languages))
+            for q in questionnaires if q.unreviewed_languages]
+
+
 def _posters_url(round_id: int) -> str | None:
     """The round's poster pack, where the posters blueprint is installed (it is built alongside this one)."""
     if "posters.round_pack" not in current_app.view_functions:
@@ -76,7 +114,8 @@ def round_view(round_id: int):
     return render_template("admin/round.html", round=round_, status=round_.status(), action=ActionForm(),
                            reopen=reopen, add=AddUnitsForm(), addable=addable,
                            links=rounds_admin.link_counts(round_), responses=rounds_admin.response_counts(round_),
-                           posters_url=_posters_url(round_.id))
+                           posters_url=_posters_url(round_.id),
+                           kiosks=[(unit, link_url(link.slug)) for unit, link in rounds_admin.kiosk_links(round_)])
 
 
 @bp.post("/rounds/<int:round_id>/units")

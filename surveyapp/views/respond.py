@@ -2,14 +2,22 @@
 
 No login, no JavaScript needed. The page's languages are the questionnaire's (`?lang=` picks one). Failed
 tries of unknown links are throttled, so single-use codes cannot be guessed.
+
+Staff questionnaires are one page. Patient questionnaires (audience "patient") get the patient presentation
+on the same mechanism: a language picker first (skipped by `?lang=xx`), then one question per screen. The
+answers of the other screens travel in the form as hidden fields: nothing is stored before the final
+submit, which goes through the same exactly-once `submit_response`. A `kiosk` link (a ward tablet) starts
+every patient with a fresh one-time key, returns to the start by itself after the thank-you screen and
+links nowhere else in the app. Answer pages are never cached (`no-store`).
 """
 
-from flask import Blueprint, abort, g, make_response, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, g, make_response, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 
-from forms.respond import make_response_form
+from forms.respond import NoCprNumber, make_response_form
 
 from ..extensions import db, limiter
+from ..i18n import LANGUAGE_NAMES, PATIENT_LANGUAGES
 from ..services import responses
 from ..services.links import link_url
 from ..services.qr import qr_png, qr_svg
@@ -21,6 +29,13 @@ CODE_TRIES = "20 per minute;100 per hour"
 QR_MAX_AGE = 24 * 3600
 #: The session remembers the form key of the last few links answered in this browser, nothing else.
 REMEMBERED_KEYS = 8
+#: A kiosk's thank-you screen returns to the start after this many seconds (SURVEYAPP_KIOSK_RESET_SECONDS).
+KIOSK_RESET_SECONDS = 8
+#: A kiosk's question screen left alone this long (a patient who walked away) returns to the start
+#: (SURVEYAPP_KIOSK_ABANDON_SECONDS).
+KIOSK_ABANDON_SECONDS = 15 * 60
+#: Every respondent form refuses a CPR number in a free text.
+TEXT_VALIDATORS = (NoCprNumber(),)
 
 
 def _failed(response) -> bool:
@@ -35,8 +50,31 @@ def load_link() -> None:
     """Find the link once per request and offer the questionnaire's languages."""
     slug = (request.view_args or {}).get("slug")
     g.link = responses.find_link(slug, with_items=request.endpoint == "respond.answer") if slug else None
-    if g.link is not None:
-        g.languages = tuple(g.link.round.questionnaire.languages)
+    if g.link is None:
+        g.languages = PATIENT_LANGUAGES  # an unknown link may be a patient's QR code: their language if we can
+        return
+    g.languages = tuple(g.link.round.questionnaire.languages)
+    if _is_patient(g.link) and _shows_picker():
+        # The language picker is each patient's first screen: the last patient's choice (a kiosk) is forgotten.
+        session.pop("lang", None)
+
+
+@bp.after_request
+def no_store(response):
+    """Answer pages hold answers: no browser or proxy may keep them (the back button, a shared tablet)."""
+    if request.endpoint in ("respond.answer", "respond.thanks"):
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _is_patient(link) -> bool:
+    return link.round.questionnaire.audience == "patient"
+
+
+def _shows_picker() -> bool:
+    """A patient GET without a language of the questionnaire: the language picker."""
+    return (request.method == "GET" and request.endpoint == "respond.answer"
+            and request.args.get("lang") not in g.languages)
 
 
 def _lang() -> str:
@@ -77,7 +115,9 @@ def answer(slug: str):
     if request.method == "POST":
         key = request.form.get("idempotency_key")
     else:
-        key = _form_key(slug, fresh=bool(request.args.get("new")))
+        # A kiosk's start screen is a new patient: a fresh key, never the last patient's.
+        kiosk_start = g.link is not None and g.link.kind == "kiosk" and _shows_picker()
+        key = _form_key(slug, fresh=bool(request.args.get("new")) or kiosk_start)
     if responses.already_stored(g.link, key):
         # Submitted before (a double tap, a retry, the back button): the thank-you page again, even if the
         # code is used or the round has closed since.
@@ -88,7 +128,9 @@ def answer(slug: str):
         link = responses.check_open(g.link)
     except responses.LinkUnavailable as error:
         return _unavailable(error)
-    form = make_response_form(link.round.questionnaire, _lang())()
+    form = make_response_form(link.round.questionnaire, _lang(), TEXT_VALIDATORS)()
+    if _is_patient(link):
+        return _patient_answer(link, form, key)
     if request.method == "GET":
         form.idempotency_key.data = key
         return _render_form(link, form)
@@ -116,7 +158,55 @@ def thanks(slug: str):
 
 def _render_thanks(link):
     page = responses.respondent_page(link, _lang())
-    return render_template("respond/thanks.html", link=link, page=page, open_link=link.kind != "code")
+    return render_template("respond/thanks.html", link=link, page=page, open_link=link.kind == "open",
+                           kiosk=link.kind == "kiosk", patient=_is_patient(link),
+                           reset_after=current_app.config.get("SURVEYAPP_KIOSK_RESET_SECONDS", KIOSK_RESET_SECONDS))
+
+
+def _patient_answer(link, form, key: str):
+    """The patient presentation: the language picker, then one question per screen, then the submit."""
+    if request.method == "GET":
+        if _shows_picker():
+            return _render_picker(link)
+        form.idempotency_key.data = key
+        return _render_step(link, form, 0)
+    if form.tampered():
+        return _invalid(link)
+    count = len(form.items)
+    step = min(max(request.form.get("step", default=0, type=int), 0), count - 1)
+    go = request.form.get("go")
+    if go == "back":
+        return _render_step(link, form, max(step - 1, 0))
+    if go == "next" and step < count - 1:
+        if not form.validate_item(step):
+            return _render_step(link, form, step, 422)
+        return _render_step(link, form, step + 1)
+    if not form.validate():
+        first = form.first_error()
+        return _render_step(link, form, step if first is None else first, 422)
+    try:
+        responses.submit_response(link, form.answers(), form.idempotency_key.data, _lang())
+    except responses.InvalidAnswers:
+        return _invalid(link)
+    except responses.LinkUnavailable as error:
+        return _unavailable(error)
+    db.session.commit()
+    return redirect(url_for(".thanks", slug=link.slug, lang=_lang()), code=303)
+
+
+def _render_picker(link):
+    questionnaire = link.round.questionnaire
+    choices = [(code, LANGUAGE_NAMES.get(code, code), questionnaire.text(code)) for code in questionnaire.languages]
+    return render_template("respond/patient_languages.html", link=link, choices=choices,
+                           page=responses.respondent_page(link, _lang()), kiosk=link.kind == "kiosk")
+
+
+def _render_step(link, form, step: int, status: int = 200):
+    page = responses.respondent_page(link, _lang())
+    return render_template("respond/patient_step.html", link=link, page=page, form=form, step=step,
+                           count=len(form.items), kiosk=link.kind == "kiosk",
+                           abandon_after=current_app.config.get("SURVEYAPP_KIOSK_ABANDON_SECONDS",
+                                                                KIOSK_ABANDON_SECONDS)), status
 
 
 def _qr_response(body, mimetype: str):
