@@ -24,7 +24,11 @@ PASSWORD = "correct horse battery"
 
 
 def pytest_sessionstart(session):
-    """Compile the message catalogs before any app exists (Flask-Babel caches them per app)."""
+    """Compile the message catalogs before any app exists (Flask-Babel caches them per app), and refresh the
+    compressed copies of changed static files (WhiteNoise would serve a stale .br or .gz)."""
+    from surveyapp.staticfiles import compress_static
+
+    compress_static()
     catalogs = ROOT / "translations"
     stale = [po for po in catalogs.glob("*/LC_MESSAGES/messages.po")
              if not po.with_suffix(".mo").exists() or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime]
