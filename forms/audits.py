@@ -1,8 +1,9 @@
 """Audit forms: starting an audit and recording one sample."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms import (BooleanField, DateField, IntegerField, RadioField, SelectChoice, SelectField, StringField,
+                     TextAreaField)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from surveyapp.privacy import contains_cpr
 
@@ -41,3 +42,37 @@ def make_sample_form(criteria, lang: str, **kwargs) -> FlaskForm:
             validators=[InputRequired(message=_l("Answer this question (or choose not applicable)."))],
             description=criterion.guidance.get(lang) or criterion.guidance.get("da") or ""))
     return SampleForm(**kwargs)
+
+
+class TemplateForm(FlaskForm):
+    """An audit template: name, kind, sample size, rule and criteria (one a line: "question | correct answer")."""
+
+    name_da = StringField(_l("Name (Danish)"), validators=[
+        InputRequired(message=_l("Give the audit a name.")), Length(max=200, message=_l("Keep the name under 200 characters."))])
+    name_en = StringField(_l("Name (English, optional)"), validators=[Optional(), Length(max=200)])
+    kind = SelectField(_l("Kind"), choices=[SelectChoice("interview", _l("Ask staff (interview)")),
+                                            SelectChoice("record", _l("Review records"))])
+    sample_size = IntegerField(_l("Sample size"), default=10, validators=[
+        InputRequired(message=_l("Enter the number of samples.")),
+        NumberRange(min=1, max=200, message=_l("Enter a whole number from 1 to 200."))])
+    rule_kind = SelectField(_l("Rule"), choices=[SelectChoice("k_of_n", _l("k of n correct (e.g. 9 of 10)")),
+                                                  SelectChoice("share", _l("Target share (e.g. 90 %)"))])
+    rule_k = IntegerField(_l("k (correct)"), default=9, validators=[Optional(), NumberRange(min=1, message=_l("Enter a whole number from 1."))])
+    rule_n = IntegerField(_l("n (asked)"), default=10, validators=[Optional(), NumberRange(min=1, message=_l("Enter a whole number from 1."))])
+    target_percent = IntegerField(_l("Target share in percent"), default=90, validators=[
+        Optional(), NumberRange(min=1, max=100, message=_l("Enter a percentage from 1 to 100."))])
+    asks_workflow = BooleanField(_l("The auditor names the workflow (generic template)"))
+    criteria = TextAreaField(_l("Questions, one a line; after a | the correct answer for the auditor (optional)"),
+                             validators=[InputRequired(message=_l("Write at least one question.")),
+                                         Length(max=5000, message=_l("Keep the questions under 5,000 characters."))])
+
+    def validate_rule_k(self, field) -> None:
+        if self.rule_kind.data == "k_of_n":
+            if not field.data or not self.rule_n.data:
+                raise ValidationError(_l("Enter both k and n."))
+            if field.data > self.rule_n.data:
+                raise ValidationError(_l("k cannot be larger than n."))
+
+    def validate_target_percent(self, field) -> None:
+        if self.rule_kind.data == "share" and not field.data:
+            raise ValidationError(_l("Enter the target share."))

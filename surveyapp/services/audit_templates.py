@@ -134,3 +134,50 @@ def install_builtin() -> list[tuple[AuditTemplate, bool]]:
     """Install every built-in audit template version that is not there yet."""
     return [install(yaml.safe_load(path.read_text(encoding="utf-8")), builtin=True)
             for path in sorted(BUILTIN_DIR.glob("*.yaml"))]
+
+
+def is_used(template: AuditTemplate) -> bool:
+    """Whether an audit was recorded with this version: then it is frozen, and editing makes a new version."""
+    from ..models import Audit
+
+    return db.session.scalar(select(Audit.id).where(Audit.template_id == template.id).limit(1)) is not None
+
+
+def code_for(name: str) -> str:
+    """A template code from its name: lower case letters, digits and dashes, unique among templates."""
+    import re
+    import unicodedata
+
+    ascii_name = unicodedata.normalize("NFKD", name.replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
+                                       .replace("Æ", "Ae").replace("Ø", "Oe").replace("Å", "Aa"))
+    base = re.sub(r"[^a-z0-9]+", "-", ascii_name.encode("ascii", "ignore").decode().lower()).strip("-")[:50] or "audit"
+    code, n = base, 2
+    while find(code) is not None:
+        code, n = f"{base}-{n}", n + 1
+    return code
+
+
+def save(data: dict, actor, existing: AuditTemplate | None = None) -> AuditTemplate:
+    """Create a template, or change one: in place while unused, else as a new version with the same code."""
+    from .audit import record
+
+    if existing is not None and not is_used(existing):
+        before = to_data(existing)
+        replacement = build({**data, "code": existing.code, "version": existing.version})
+        for attr in ("name", "description", "kind", "sample_size", "rule_kind", "rule_k", "rule_n", "target_share",
+                     "asks_workflow"):
+            setattr(existing, attr, getattr(replacement, attr))
+        existing.criteria.clear()
+        db.session.flush()  # the old criteria go first: positions and codes are unique per template
+        existing.criteria.extend(
+            AuditCriterion(code=c.code, position=c.position, text=c.text, guidance=c.guidance)
+            for c in replacement.criteria)
+        db.session.flush()
+        record(actor, "audit_template.update", existing, before, to_data(existing))
+        return existing
+    if existing is not None:
+        newest = find(existing.code)
+        data = {**data, "code": existing.code, "version": newest.version + 1}
+    template, _ = install(data)
+    record(actor, "audit_template.create", template, None, to_data(template))
+    return template

@@ -114,3 +114,28 @@ def run_chart_pdf(user: User, unit_id: int, template_code: str, lang: str) -> by
         return None
     html = render_template("pdf/audit_report.html", printed_on=format_date(utcnow().date()), **data)
     return render_pdf(html)
+
+
+def template_data_from_form(form) -> dict:
+    """The template file format from the editor's fields; criteria get codes from their position."""
+    criteria = []
+    for number, line in enumerate((l.strip() for l in form.criteria.data.splitlines() if l.strip()), start=1):
+        question, _, guidance = (part.strip() for part in line.partition("|"))
+        criteria.append({"code": f"k{number}", "text": {"da": question},
+                         **({"guidance": {"da": guidance}} if guidance else {})})
+    rule = ({"k": form.rule_k.data, "n": form.rule_n.data} if form.rule_kind.data == "k_of_n"
+            else {"share": form.target_percent.data / 100})
+    name = {"da": form.name_da.data.strip(), **({"en": form.name_en.data.strip()} if form.name_en.data else {})}
+    return {"code": "", "kind": form.kind.data, "sample_size": form.sample_size.data, "rule": rule, "name": name,
+            "asks_workflow": bool(form.asks_workflow.data), "criteria": criteria}
+
+
+def template_form_data(template) -> dict:
+    """The editor's fields filled from a template."""
+    lines = [c.text.get("da", "") + (f" | {c.guidance['da']}" if c.guidance.get("da") else "")
+             for c in template.criteria]
+    return {"name_da": template.name.get("da"), "name_en": template.name.get("en"), "kind": template.kind,
+            "sample_size": template.sample_size, "rule_kind": template.rule_kind, "rule_k": template.rule_k or 9,
+            "rule_n": template.rule_n or 10,
+            "target_percent": round(template.target_share * 100) if template.target_share else 90,
+            "asks_workflow": template.asks_workflow, "criteria": "\n".join(lines)}

@@ -4,7 +4,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from forms.audits import FinishAuditForm, StartAuditForm, make_sample_form
+from forms.audits import FinishAuditForm, StartAuditForm, TemplateForm, make_sample_form
 
 from ..extensions import db
 from ..models import AuditTemplate, Unit
@@ -13,7 +13,7 @@ from ..services.audit_exports import audit_columns, audit_rows, rollup_columns, 
 from ..services.exports import FLAVOURS, Sheet, iter_csv, iter_xlsx
 from ..services.scopes import visible_unit_ids
 from ..services.audit_views import (audit_page_data, results_page_data, run_chart_page_data, run_chart_pdf,
-                                   start_choices)
+                                   start_choices, template_data_from_form, template_form_data)
 from ..timeutil import utcnow
 
 bp = Blueprint("audits", __name__, url_prefix="/audit")
@@ -186,3 +186,38 @@ def results_xlsx():
                                                              lang=_lang()), "implemented")]
     return _download(iter_xlsx(sheets), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                      f"audits-{template.code}.xlsx")
+
+
+def _require_editor() -> None:
+    if current_user.role not in ("admin", "coordinator"):
+        abort(403)
+
+
+@bp.get("/skabeloner")
+def templates():
+    _require_editor()
+    return render_template("audits/templates.html", templates=audit_templates.active_templates())
+
+
+@bp.route("/skabeloner/ny", methods=["GET", "POST"])
+@bp.route("/skabeloner/<int:template_id>", methods=["GET", "POST"])
+def edit_template(template_id: int | None = None):
+    """Create a template, or change one (a new version once an audit has used it, so results stay comparable)."""
+    _require_editor()
+    existing = db.session.get(AuditTemplate, template_id) if template_id else None
+    if template_id and existing is None:
+        abort(404)
+    form = TemplateForm(data=template_form_data(existing) if existing and request.method == "GET" else None)
+    if form.validate_on_submit():
+        data = template_data_from_form(form)
+        data["code"] = existing.code if existing else audit_templates.code_for(data["name"]["da"])
+        try:
+            saved = audit_templates.save(data, current_user, existing)
+        except audit_templates.TemplateError as error:
+            form.criteria.errors.append("; ".join(error.errors))
+        else:
+            db.session.commit()
+            flash(_("The audit template is saved (version %(version)s).", version=saved.version), "info")
+            return redirect(url_for(".templates"))
+    used = audit_templates.is_used(existing) if existing else False
+    return render_template("audits/template_form.html", form=form, template=existing, used=used)
