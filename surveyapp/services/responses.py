@@ -12,7 +12,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from flask import current_app
+from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
 from ..models import Answer, AnswerScale, CollectionLink, Item, Questionnaire, Response, Round, Unit, round_units
@@ -76,17 +78,37 @@ def today_local(now: datetime | None = None) -> date:
     return now.replace(tzinfo=ZoneInfo("UTC")).astimezone(LOCAL_ZONE).date()
 
 
+def frozen_questionnaire(questionnaire_id: int) -> Questionnaire:
+    """The questionnaire with its items, scales and options, loaded once per worker process and kept detached.
+
+    A version that a round uses is frozen (editing makes a new version), and only rounds have links, so what a
+    link shows never changes under it: the respondent pages need not load 60-odd rows per request. The copy
+    lives in no session, so no commit expires it; responses refer to its items by id only.
+    """
+    cache = current_app.extensions.setdefault("surveyapp.frozen_questionnaires", {})
+    questionnaire = cache.get(questionnaire_id)
+    if questionnaire is None:
+        with Session(db.engine, expire_on_commit=False) as session:
+            questionnaire = session.scalar(
+                select(Questionnaire).where(Questionnaire.id == questionnaire_id).options(
+                    selectinload(Questionnaire.scales).selectinload(AnswerScale.options),
+                    selectinload(Questionnaire.items).joinedload(Item.scale).selectinload(AnswerScale.options)))
+        cache[questionnaire_id] = questionnaire
+    return questionnaire
+
+
 def find_link(slug: str, with_items: bool = True) -> CollectionLink | None:
-    """The link with its round, questionnaire and afsnit (with its parents) in one query; `with_items` also
-    loads the items with their scales and options (two more), for pages that show or check answers."""
+    """The link with its round and afsnit (with its parents) in one query, and the round's questionnaire with
+    its items, scales and options from the worker's copy (`frozen_questionnaire`). `with_items` is kept for
+    the callers' intent; the copy always holds the items."""
     if not slug or len(slug) > 32:
         return None
-    questionnaire = joinedload(CollectionLink.round).joinedload(Round.questionnaire)
-    options = [joinedload(CollectionLink.unit).joinedload(Unit.parent).joinedload(Unit.parent), questionnaire]
-    if with_items:
-        options.append(questionnaire.selectinload(Questionnaire.items).joinedload(Item.scale)
-                       .selectinload(AnswerScale.options))
-    return db.session.scalar(select(CollectionLink).where(CollectionLink.slug == slug).options(*options))
+    link = db.session.scalar(select(CollectionLink).where(CollectionLink.slug == slug).options(
+        joinedload(CollectionLink.unit).joinedload(Unit.parent).joinedload(Unit.parent),
+        joinedload(CollectionLink.round)))
+    if link is not None:
+        set_committed_value(link.round, "questionnaire", frozen_questionnaire(link.round.questionnaire_id))
+    return link
 
 
 def check_open(link: CollectionLink | None, now: datetime | None = None) -> CollectionLink:
