@@ -238,3 +238,17 @@ def test_afsnit_taken_out_of_the_round_gets_the_inactive_page(client, make_round
     db.session.commit()
     page = client.get(f"/s/{link.slug}")
     assert page.status_code == 410 and "Dette afsnit deltager ikke længere" in page.get_data(as_text=True)
+
+
+def test_questionnaire_is_loaded_once_per_worker_and_the_page_needs_few_queries(client, make_round):
+    from tests.results_helpers import count_queries
+
+    slug = _link(make_round()).slug
+    _form(client, slug)  # the first view loads the questionnaire with its items, scales and options
+    with count_queries() as counter:
+        html, key = _form(client, slug)
+    assert counter[0] <= 3  # the link with its round and afsnit, and whether the afsnit still takes part
+    assert "Jeg ville føle mig tryg, hvis jeg var patient her" in html
+    with count_queries() as counter:
+        assert client.post(f"/s/{slug}", data=_answers(key)).status_code in (302, 303)
+    assert counter[0] <= 8 and _count() == 1 and _count(Answer) == 3
