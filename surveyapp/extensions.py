@@ -41,4 +41,4 @@ def _client_key() -> str:
 
 #: Throttles failed logins and answer-code guesses; counters live in memory (per worker) unless
 #: RATELIMIT_STORAGE_URI names a shared store.
-limiter = Limiter(key_func=_client_key, default_limits=[], storage_uri="memory://")
+limiter = Limiter(key_func=_client_key, default_limits=[])
