@@ -253,3 +253,34 @@ def test_a_long_afsnit_name_still_fits_one_scannable_page(patient_round, name):
     languages_top = next(top for word, top, _ in boxes if word == "What")
     anonymity_top = next(top for word, top, _ in boxes if word == "anonym:")
     assert url_bottom < languages_top < anonymity_top  # nothing printed over anything else
+
+
+def test_coordinator_makes_and_prints_answer_code_cards_from_the_downloads_page(client, login_as, make_org, make_round):
+    from sqlalchemy import func, select
+
+    from surveyapp.extensions import db
+    from surveyapp.models import CollectionLink
+
+    org = make_org("C")
+    round_ = make_round(units=list(org.values()))
+    login_as("coordinator", units=[org["C-A"]])
+    page = client.get(f"/koordinator/download/runde/{round_.id}").get_data(as_text=True)
+    assert "Svarkoder til engangsbrug" in page and "Afsnit A1" in page and "Afsnit B1" not in page
+    response = client.post(f"/koordinator/plakater/runde/{round_.id}/svarkoder",
+                           data={"unit": org["C-A1"].id, "count": 12})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/svarkoder.pdf")
+    codes = db.session.scalar(select(func.count()).select_from(CollectionLink).where(CollectionLink.kind == "code"))
+    assert codes == 12
+    pdf = client.get(response.headers["Location"])
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    outside = client.post(f"/koordinator/plakater/runde/{round_.id}/svarkoder", data={"unit": org["C-B1"].id, "count": 3})
+    assert outside.status_code == 302 and "/download/" in outside.headers["Location"]
+    too_many = client.post(f"/koordinator/plakater/runde/{round_.id}/svarkoder", data={"unit": org["C-A1"].id, "count": 500})
+    assert too_many.status_code == 302
+    assert db.session.scalar(select(func.count()).select_from(CollectionLink).where(CollectionLink.kind == "code")) == 12
+
+
+def test_viewers_cannot_make_answer_codes(client, login_as, make_round):
+    round_ = make_round()
+    login_as("viewer")
+    assert client.post(f"/koordinator/plakater/runde/{round_.id}/svarkoder", data={"count": 3}).status_code == 403

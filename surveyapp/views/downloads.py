@@ -48,8 +48,12 @@ def _suffix(unit) -> str:
 @bp.get("/runde/<int:round_id>")
 def round_downloads(round_id: int):
     round_, visible, _unit = _round_and_scope(round_id)
+    from .posters import code_cards_form
+
     return render_template("downloads/round.html", round=round_, units=reports.report_units(round_, visible),
-                           levels=LEVELS, can_read_raw=current_user.is_admin)
+                           levels=LEVELS, can_read_raw=current_user.is_admin,
+                           codes_form=code_cards_form(round_) if current_user.role in ("admin", "coordinator")
+                           and round_.questionnaire.audience == "staff" else None)
 
 
 @bp.get("/runde/<int:round_id>/resultater.csv")

@@ -1,10 +1,15 @@
 """Coordinators' downloads of printable QR posters, poster packs and answer-code cards (PDF)."""
-from flask import Blueprint, Response, abort, request
+from flask import Blueprint, Response, abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms import SelectChoice
+
+from forms.posters import CodeCardsForm
 
 from ..extensions import db
 from ..models import CollectionLink, Round, Unit
 from ..services import posters
+from ..services.responses import create_codes
 from ..services.scopes import can_see, visible_unit_ids
 
 bp = Blueprint("posters", __name__, url_prefix="/koordinator/plakater")
@@ -57,3 +62,29 @@ def code_cards(round_id: int, unit_id: int):
     except posters.PosterError:
         abort(404)
     return _pdf(data, f"svarkoder-{round_.id}-{unit.code}.pdf")
+
+
+def code_cards_form(round_: Round) -> CodeCardsForm:
+    """The form that makes answer codes, offering the round's afsnit the user may see."""
+    form = CodeCardsForm()
+    visible = visible_unit_ids(current_user)
+    form.unit.choices = [SelectChoice(u.id, f"{u.name} ({u.code})") for u in round_.units
+                         if visible is None or u.id in visible]
+    return form
+
+
+@bp.post("/runde/<int:round_id>/svarkoder")
+def create_code_cards(round_id: int):
+    """Make N single-use answer codes for an afsnit, then print every unused card of that afsnit."""
+    if current_user.role not in ("admin", "coordinator"):
+        abort(403)
+    round_ = db.session.get(Round, round_id) or abort(404)
+    form = code_cards_form(round_)
+    if not form.validate_on_submit():
+        flash(next(iter(form.errors.values()))[0], "error")
+        return redirect(url_for("downloads.round_downloads", round_id=round_id))
+    unit = db.session.get(Unit, form.unit.data)
+    create_codes(round_, unit, form.count.data)
+    db.session.commit()
+    flash(_("%(count)s answer codes made for %(unit)s.", count=form.count.data, unit=unit.name), "info")
+    return redirect(url_for(".code_cards", round_id=round_id, unit_id=unit.id))
