@@ -57,7 +57,7 @@ def test_broken_file_lists_every_error_with_its_line_and_writes_nothing(app, run
     plan = plan_for("broken.csv")
     assert [line for line, _ in plan.errors] == [4, 5, 6, 7, 8]
     messages = dict(plan.errors)
-    assert "NSR-XXX" in messages[4] and "Ukendt overordnet enhed" in messages[4]
+    assert "NSR-UKENDT" in messages[4] and "Ukendt overordnet enhed" in messages[4]
     assert "NSR-MED" in messages[5] and "linje 3" in messages[5]
     assert "Ugyldigt niveau ward" in messages[6]
     assert "tolv" in messages[7] and "-3" in messages[8]

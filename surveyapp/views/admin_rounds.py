@@ -118,6 +118,18 @@ def round_view(round_id: int):
                            kiosks=[(unit, link_url(link.slug)) for unit, link in rounds_admin.kiosk_links(round_)])
 
 
+def _act(round_id: int, action, done):
+    """Run a change to a round: commit and say done(result), or show why it was refused; back to the round."""
+    try:
+        result = action()
+    except RoundError as exc:
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(done(result), "success")
+    return redirect(url_for("admin.round_view", round_id=round_id))
+
+
 @bp.post("/rounds/<int:round_id>/units")
 @for_coordinators
 def round_add_units(round_id: int):
@@ -126,14 +138,8 @@ def round_add_units(round_id: int):
     if not form.validate_on_submit():
         flash(form.units.errors[0] if form.units.errors else _("Please try again."), "error")
         return redirect(url_for("admin.round_view", round_id=round_id))
-    try:
-        added = rounds_admin.add_units(current_user, round_, form.units.data)
-    except RoundError as exc:
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(_("%(count)d afsnit added, each with its link.", count=len(added)), "success")
-    return redirect(url_for("admin.round_view", round_id=round_id))
+    return _act(round_id, lambda: rounds_admin.add_units(current_user, round_, form.units.data),
+                lambda added: _("%(count)d afsnit added, each with its link.", count=len(added)))
 
 
 @bp.post("/rounds/<int:round_id>/close")
@@ -142,14 +148,7 @@ def round_close(round_id: int):
     round_ = rounds_admin.get_round(current_user, round_id) or abort(404)
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
-        rounds_admin.close_early(current_user, round_)
-    except RoundError as exc:
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(_("The round is closed."), "success")
-    return redirect(url_for("admin.round_view", round_id=round_id))
+    return _act(round_id, lambda: rounds_admin.close_early(current_user, round_), lambda _r: _("The round is closed."))
 
 
 @bp.post("/rounds/<int:round_id>/reopen")
@@ -160,14 +159,8 @@ def round_reopen(round_id: int):
     if not form.validate_on_submit():
         flash(form.closes_at.errors[0] if form.closes_at.errors else _("Please try again."), "error")
         return redirect(url_for("admin.round_view", round_id=round_id))
-    try:
-        rounds_admin.reopen(current_user, round_, rounds_admin.to_utc(form.closes_at.data))
-    except RoundError as exc:
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(_("The round is open again."), "success")
-    return redirect(url_for("admin.round_view", round_id=round_id))
+    return _act(round_id, lambda: rounds_admin.reopen(current_user, round_, rounds_admin.to_utc(form.closes_at.data)),
+                lambda _r: _("The round is open again."))
 
 
 @bp.route("/rounds/<int:round_id>/edit", methods=["GET", "POST"])

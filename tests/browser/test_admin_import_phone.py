@@ -41,5 +41,5 @@ def test_a_broken_file_is_refused_with_line_numbers(page: Page, live_server, mak
     page.get_by_role("button", name="Kontrollér filen").click()
     alert = page.locator("#import-errors")
     expect(alert).to_contain_text("Filen blev afvist; intet blev importeret")
-    expect(alert).to_contain_text("Linje 4: Ukendt overordnet enhed NSR-XXX")
+    expect(alert).to_contain_text("Linje 4: Ukendt overordnet enhed NSR-UKENDT")
     expect(page.get_by_role("button", name="Importér nu")).to_have_count(0)
