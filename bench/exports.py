@@ -123,7 +123,7 @@ def measure(database_url: str, what: str, round_id: int, sygehus: int, heap: boo
         if what == "posters-200":
             from surveyapp.extensions import db
             from surveyapp.models import Round
-            from surveyapp.services.posters import pack_pdf
+            from surveyapp.services.collection.posters import pack_pdf
 
             size = len(pack_pdf(db.session.get(Round, round_id)))
         else:

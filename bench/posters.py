@@ -17,8 +17,9 @@ from datetime import timedelta
 from surveyapp import create_app
 from surveyapp.extensions import db
 from surveyapp.models import Unit
-from surveyapp.services import posters, questionnaires
-from surveyapp.services.links import add_link
+from surveyapp.services import questionnaires
+from surveyapp.services.collection import posters
+from surveyapp.services.collection.links import add_link
 from surveyapp.services.pdf import render_pdf
 from surveyapp.services.rounds import create_round
 from surveyapp.timeutil import utcnow

@@ -9,7 +9,10 @@ from sqlalchemy import text
 
 from .extensions import db
 from .models import ROLES
-from .services import audit_templates, demo, links, questionnaires, responses, users
+from .services import questionnaires, users
+from .services.audits import templates as audit_templates
+from .services.collection import links, responses
+from .services.demo import seed as demo
 
 
 @click.command("init-db")
@@ -89,7 +92,7 @@ def list_links(round_id: int | None) -> None:
 def make_posters(round_id: int, out: str, codes: bool) -> None:
     """Write one PDF with an A4 QR poster per afsnit of a round (and optionally its answer-code cards)."""
     from .models import Round
-    from .services import posters
+    from .services.collection import posters
 
     round_ = db.session.get(Round, round_id)
     if round_ is None:
@@ -112,7 +115,7 @@ def import_units(file: str, dry_run: bool, deactivate_missing: bool) -> None:
     """Import the organisation from a CSV FILE (code,name,parent_code,level,headcount,active); all or nothing."""
     from flask_babel import force_locale
 
-    from .services import org_import
+    from .services.admin import org_import
 
     with open(file, "rb") as fh, force_locale("en"):
         text, errors = org_import.decode(fh.read())
@@ -173,7 +176,7 @@ def create_token(name: str, raw: bool, scope_email: str | None) -> None:
     from sqlalchemy import func, select
 
     from .models import User
-    from .services import tokens
+    from .services.admin import tokens
 
     if not name.strip():
         raise click.ClickException("the token needs a name")

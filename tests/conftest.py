@@ -13,7 +13,8 @@ from sqlalchemy.engine import make_url
 from surveyapp import create_app
 from surveyapp.extensions import db
 from surveyapp.models import Unit
-from surveyapp.services import audit_templates, questionnaires
+from surveyapp.services import questionnaires
+from surveyapp.services.audits import templates as audit_templates
 from surveyapp.services.rounds import create_round
 from surveyapp.services.users import create_user
 from surveyapp.timeutil import utcnow

@@ -2,7 +2,9 @@
 import pytest
 
 from surveyapp.extensions import db
-from surveyapp.services import questionnaires, tokens, users_admin
+from surveyapp.services import questionnaires
+from surveyapp.services.admin import tokens
+from surveyapp.services.admin import users as users_admin
 
 
 @pytest.fixture
@@ -22,7 +24,7 @@ def admin_urls(w) -> list[tuple[str, str]]:
     """(method, url) of every admin endpoint, with ids of real objects."""
     q, item, scale = w["q"], w["q"].items[0], w["q"].scales[0]
     return [
-        ("GET", "/admin/"), ("GET", "/admin/audit"),
+        ("GET", "/admin/"), ("GET", "/admin/changelog"), ("GET", "/admin/audit"),
         ("GET", "/admin/units"), ("GET", "/admin/units/new"), ("GET", f"/admin/units/{w['org']['H-A1'].id}"),
         ("POST", f"/admin/units/{w['org']['H-A1'].id}/delete"), ("GET", "/admin/units/export.csv"),
         ("GET", "/admin/units/import"), ("POST", "/admin/units/import/confirm"),
@@ -91,7 +93,7 @@ def test_admins_reach_every_page(client, login_as, world):
     login_as("admin")
     for method, url in admin_urls(world):
         if method == "GET":
-            assert client.get(url).status_code == 200, url
+            assert client.get(url, follow_redirects=True).status_code == 200, url
 
 
 def test_header_shows_administration_to_admins_and_coordinators_only(client, login_as, make_org, app):
@@ -105,8 +107,9 @@ def test_header_shows_administration_to_admins_and_coordinators_only(client, log
 
 @pytest.mark.parametrize("app_config", [{"WTF_CSRF_ENABLED": True}])
 def test_admin_forms_refuse_a_post_without_csrf_token(client, make_user, make_org, app):
-    from tests.conftest import PASSWORD
     import re
+
+    from tests.conftest import PASSWORD
 
     user = make_user("admin")
     page = client.get("/login").get_data(as_text=True)

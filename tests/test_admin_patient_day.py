@@ -5,8 +5,9 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from surveyapp.extensions import db
-from surveyapp.models import AuditEntry, Round
-from surveyapp.services import questionnaires, rounds_admin
+from surveyapp.models import ChangeLogEntry, Round
+from surveyapp.services import questionnaires
+from surveyapp.services.admin import rounds as rounds_admin
 
 
 def day_data(units, **overrides):
@@ -50,7 +51,7 @@ def test_a_coordinator_opens_the_day_for_the_whole_afdeling_in_one_step(client, 
     assert (round_.opens_at, round_.closes_at) == (datetime(2027, 6, 7, 22, 0), datetime(2027, 6, 8, 21, 59))
     assert sorted((l.unit.code, l.kind) for l in round_.links) == [
         ("H-A1", "kiosk"), ("H-A1", "open"), ("H-A2", "kiosk"), ("H-A2", "open")]
-    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "round.create")).one()
+    entry = db.session.scalars(select(ChangeLogEntry).where(ChangeLogEntry.action == "round.create")).one()
     assert entry.actor_id == coordinator.id
     assert entry.after["preset"] == "patient_day" and entry.after["link_kinds"] == ["open", "kiosk"]
     assert entry.after["units"] == ["H-A1", "H-A2"]

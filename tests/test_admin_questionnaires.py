@@ -6,9 +6,9 @@ import yaml
 from sqlalchemy import select
 
 from surveyapp.extensions import db
-from surveyapp.models import AuditEntry, Item, Questionnaire
-from surveyapp.services import questionnaire_editor as editor
+from surveyapp.models import ChangeLogEntry, Item, Questionnaire
 from surveyapp.services import questionnaires
+from surveyapp.services.admin import questionnaire_editor as editor
 
 
 def builtin():
@@ -76,7 +76,7 @@ def test_admin_adds_reorders_and_deletes_items_on_an_unused_version(client, logi
     client.post(f"/admin/questionnaires/{q.id}/items/{new.id}/delete")
     db.session.expire_all()
     assert "ny_vaerdi" not in [i.code for i in q.items]
-    actions = list(db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
+    actions = list(db.session.scalars(select(ChangeLogEntry.action).order_by(ChangeLogEntry.id)))
     assert actions == ["questionnaire.item_create", "questionnaire.item_move", "questionnaire.item_delete"]
 
 
@@ -116,7 +116,7 @@ def test_admin_builds_a_questionnaire_with_a_scale_and_uses_it_in_a_round(client
                                                                            key="y"))
     db.session.expire_all()
     assert editor.problems(q) == []
-    assert q.id in {c.id for c in __import__("surveyapp.services.rounds_admin", fromlist=["x"]).questionnaire_choices()}
+    assert q.id in {c.id for c in __import__("surveyapp.services.admin.rounds", fromlist=["x"]).questionnaire_choices()}
     preview = client.get(f"/admin/questionnaires/{q.id}/preview?language=en").get_data(as_text=True)
     assert "Hygiene" in preview and "I can speak up" in preview and 'type="radio"' in preview
 

@@ -2,12 +2,12 @@
 from datetime import datetime, timedelta
 
 import pytest
-
 from sqlalchemy import select
 
 from surveyapp.extensions import db
-from surveyapp.models import AuditEntry, CollectionLink, Round
-from surveyapp.services import questionnaires, rounds_admin
+from surveyapp.models import ChangeLogEntry, CollectionLink, Round
+from surveyapp.services import questionnaires
+from surveyapp.services.admin import rounds as rounds_admin
 from surveyapp.timeutil import utcnow
 
 
@@ -40,7 +40,7 @@ def test_admin_creates_a_round_with_a_link_per_afsnit_in_danish_time(client, log
     assert (round_.target, round_.min_group) == (0.8, 5)
     assert round_.opens_at == datetime(2026, 3, 2, 7, 0)  # 08:00 in Copenhagen is 07:00 UTC in winter
     assert len(round_.links) == 3 and {link.kind for link in round_.links} == {"open"}
-    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "round.create")).one()
+    entry = db.session.scalars(select(ChangeLogEntry).where(ChangeLogEntry.action == "round.create")).one()
     assert entry.after["units"] == ["H-A1", "H-A2", "H-B1"]
 
 
@@ -67,7 +67,7 @@ def test_clone_prefills_the_repeat_measurement_a_year_later(client, login_as, ma
     repeat = db.session.scalar(select(Round).where(Round.name == "Gentagelse"))
     assert [u.code for u in repeat.units] == [u.code for u in baseline.units]
     assert repeat.questionnaire_id == baseline.questionnaire_id
-    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.target_id == repeat.id))
+    entry = db.session.scalar(select(ChangeLogEntry).where(ChangeLogEntry.target_id == repeat.id))
     assert entry.after["cloned_from"] == baseline.id
 
 
@@ -81,9 +81,9 @@ def test_close_early_and_reopen_are_recorded(client, login_as, make_round, app):
     assert client.post(f"/admin/rounds/{round_.id}/reopen", data={"closes_at": later}).status_code == 302
     db.session.refresh(round_)
     assert round_.status() == "open"
-    actions = list(db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
+    actions = list(db.session.scalars(select(ChangeLogEntry.action).order_by(ChangeLogEntry.id)))
     assert actions == ["round.close", "round.reopen"]
-    history = client.get(f"/admin/audit?type=survey_round&id={round_.id}").get_data(as_text=True)
+    history = client.get(f"/admin/changelog?type=survey_round&id={round_.id}").get_data(as_text=True)
     assert "round.close" in history and "round.reopen" in history and "closes_at" in history
 
 
@@ -135,7 +135,7 @@ def test_a_planned_round_is_edited_and_the_change_recorded(client, login_as, mak
     db.session.refresh(round_)
     assert (round_.name, round_.opens_at, round_.target, round_.min_group) == (
         "Forår 2030", datetime(2030, 3, 11, 7), 0.75, 6)
-    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "round.update"))
+    entry = db.session.scalar(select(ChangeLogEntry).where(ChangeLogEntry.action == "round.update"))
     assert entry.before["min_group"] == 5 and entry.after["min_group"] == 6
 
 

@@ -5,8 +5,8 @@ import pytest
 from sqlalchemy import select
 
 from surveyapp.extensions import db
-from surveyapp.models import AuditEntry, Unit
-from surveyapp.services import org_import
+from surveyapp.models import ChangeLogEntry, Unit
+from surveyapp.services.admin import org_import
 
 FIXTURES = Path(__file__).parent / "admin_fixtures"
 
@@ -34,7 +34,7 @@ def test_import_creates_the_tree_and_a_second_import_reports_changes(app, make_u
     db.session.commit()
     ward = db.session.scalar(select(Unit).where(Unit.code == "NSR-MED-M1"))
     assert (ward.parent.code, ward.headcount, ward.level) == ("NSR-MED", 24, "afsnit")
-    assert db.session.scalar(select(db.func.count(AuditEntry.id))) == 6
+    assert db.session.scalar(select(db.func.count(ChangeLogEntry.id))) == 6
     text = fixture("good.csv").decode().replace("Afsnit M1,NSR-MED,afsnit,24,1", "Afsnit M1 (ny),NSR-MED,afsnit,26,0")
     plan = org_import.plan(text)
     assert plan.ok and plan.unchanged == 5 and plan.deactivated == ["NSR-MED-M1"]
@@ -136,7 +136,7 @@ def test_admin_creates_renames_moves_and_deactivates_a_unit(client, login_as, ma
     assert response.status_code == 302
     db.session.refresh(unit)
     assert (unit.name, unit.parent_id, unit.headcount, unit.active) == ("Afsnit B3", org["H-B"].id, 14, False)
-    actions = list(db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
+    actions = list(db.session.scalars(select(ChangeLogEntry.action).order_by(ChangeLogEntry.id)))
     assert actions == ["unit.create", "unit.deactivate"]
 
 
@@ -185,7 +185,7 @@ def test_deactivating_an_afdeling_deactivates_its_afsnit(client, login_as, make_
     client.post(f"/admin/units/{org['H-A'].id}", data={"name": "Afdeling A", "parent_id": org["H"].id})
     db.session.expire_all()
     assert [org[c].active for c in ("H-A", "H-A1", "H-A2", "H-B1")] == [False, False, False, True]
-    assert db.session.scalar(select(db.func.count(AuditEntry.id))) == 3
+    assert db.session.scalar(select(db.func.count(ChangeLogEntry.id))) == 3
     # Reactivating an afsnit below the inactive afdeling is refused with a reason.
     page = client.post(f"/admin/units/{org['H-A1'].id}", data={"name": "Afsnit A1", "parent_id": org["H-A"].id,
                                                                "active": "y"}).get_data(as_text=True)

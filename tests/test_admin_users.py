@@ -5,8 +5,8 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from surveyapp.extensions import db
-from surveyapp.models import ApiToken, AuditEntry, Invitation, User
-from surveyapp.services import tokens
+from surveyapp.models import ApiToken, ChangeLogEntry, Invitation, User
+from surveyapp.services.admin import tokens
 from surveyapp.timeutil import utcnow
 from tests.conftest import PASSWORD
 
@@ -76,8 +76,8 @@ def test_admin_changes_role_and_scope_and_deactivates(client, login_as, make_use
     assert response.status_code == 302
     db.session.refresh(user)
     assert (user.role, [u.code for u in user.units], user.active) == ("coordinator", ["H-B"], False)
-    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.target_id == user.id,
-                                                        AuditEntry.action == "user.deactivate")).one()
+    entry = db.session.scalars(select(ChangeLogEntry).where(ChangeLogEntry.target_id == user.id,
+                                                        ChangeLogEntry.action == "user.deactivate")).one()
     assert entry.before["role"] == "viewer" and entry.after["units"] == ["H-B"]
     client.post("/logout")
     assert client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 200  # refused

@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 
 from surveyapp.extensions import db
 from surveyapp.models import CollectionLink, Response
-from surveyapp.services import responses
-from surveyapp.services.links import ALPHABET, CODE_SLUG_LENGTH
+from surveyapp.services.collection import responses
+from surveyapp.services.collection.links import ALPHABET, CODE_SLUG_LENGTH
 
 KEY_ITEMS = ("tryg_som_patient", "laere_af_haendelser", "ledelse_foelger_op")
 

@@ -9,8 +9,8 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from surveyapp.extensions import db
-from surveyapp.services import tokens
-from surveyapp.services.results import round_results
+from surveyapp.services.admin import tokens
+from surveyapp.services.results.counts import round_results
 from tests.results_helpers import add_responses, tryg
 
 SPEC = json.loads((Path(__file__).resolve().parent.parent / "surveyapp" / "openapi.json").read_text("utf-8"))

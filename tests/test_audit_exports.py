@@ -6,7 +6,8 @@ import pytest
 from openpyxl import load_workbook
 
 from surveyapp.extensions import db
-from surveyapp.services import audits, tokens
+from surveyapp.services.admin import tokens
+from surveyapp.services.audits import recording as audits
 from tests.test_api import check, get_all
 from tests.test_audits import record_finished
 
@@ -56,7 +57,7 @@ def test_excel_has_the_roll_up_and_the_audits(client, login_as, audited, tmp_pat
 
 def test_formula_like_workflow_names_are_neutralised(client, login_as, make_org, make_user):
     ward = make_org()["H-A1"]
-    from surveyapp.services import audit_templates
+    from surveyapp.services.audits import templates as audit_templates
 
     admin = make_user("admin")
     audit = audits.start_audit(audit_templates.find("spoerg-10-personaler"), ward, admin,

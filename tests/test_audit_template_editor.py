@@ -4,8 +4,9 @@ from datetime import date
 from sqlalchemy import func, select
 
 from surveyapp.extensions import db
-from surveyapp.models import AuditEntry, AuditTemplate
-from surveyapp.services import audit_templates, audits
+from surveyapp.models import AuditTemplate, ChangeLogEntry
+from surveyapp.services.audits import recording as audits
+from surveyapp.services.audits import templates as audit_templates
 
 FORM = {"name_da": "Faldrisiko: vurdering ved indlæggelse", "name_en": "", "kind": "record", "sample_size": "20",
         "rule_kind": "share", "rule_k": "9", "rule_n": "10", "target_percent": "90",
@@ -21,8 +22,8 @@ def test_coordinator_creates_a_template_that_audits_can_use(client, login_as):
     assert [c.text["da"] for c in template.criteria] == ["Er faldrisikoen vurderet inden for 24 timer?",
                                                           "Er der lagt en plan?"]
     assert template.criteria[0].guidance == {"da": "Skemaet er udfyldt"}
-    assert db.session.scalar(select(func.count()).select_from(AuditEntry)
-                             .where(AuditEntry.action == "audit_template.create")) == 1
+    assert db.session.scalar(select(func.count()).select_from(ChangeLogEntry)
+                             .where(ChangeLogEntry.action == "audit_template.create")) == 1
     assert "Faldrisiko" in client.get("/audit/skabeloner").get_data(as_text=True)
 
 

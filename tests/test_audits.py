@@ -6,7 +6,8 @@ from sqlalchemy import func, select
 
 from surveyapp.extensions import db
 from surveyapp.models import AuditAnswer, AuditSample
-from surveyapp.services import audit_templates, audits
+from surveyapp.services.audits import recording as audits
+from surveyapp.services.audits import templates as audit_templates
 from surveyapp.timeutil import utcnow
 
 

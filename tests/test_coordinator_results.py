@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from surveyapp.extensions import db
-from surveyapp.services.results import clear_cache
+from surveyapp.services.results.counts import clear_cache
 from tests.results_helpers import add_responses, count_queries, tryg
 
 KEYS = ("tryg_som_patient", "laere_af_haendelser", "ledelse_foelger_op")

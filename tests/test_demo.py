@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from surveyapp.extensions import db
 from surveyapp.models import Answer, Item, Response, Round, Unit
-from surveyapp.services import demo
+from surveyapp.services.demo import seed as demo
 from tests.conftest import make_test_app
 
 

@@ -8,10 +8,8 @@ from openpyxl import load_workbook
 
 from surveyapp.extensions import db
 from surveyapp.scoring import Tally, score
-from surveyapp.services.exports import (EXCEL_DA, PLAIN, Column, Sheet, csv_cell, iter_csv, neutralise,
-                                        write_xlsx)
-from surveyapp.services.results import round_results
-from surveyapp.services.results import clear_cache
+from surveyapp.services.results.counts import clear_cache, round_results
+from surveyapp.services.spreadsheets import EXCEL_DA, PLAIN, Column, Sheet, csv_cell, iter_csv, neutralise, write_xlsx
 from tests.results_helpers import add_responses, count_queries, tryg
 
 

@@ -38,3 +38,25 @@ def test_migrated_schema_keeps_its_check_constraints(empty_database_url):
         with pytest.raises(IntegrityError), db.engine.begin() as connection:
             connection.execute(insert, {"e": "b@example.org", "r": "boss"})
         db.engine.dispose()
+
+
+def test_change_log_rename_keeps_the_entries_and_their_ids(empty_database_url):
+    from sqlalchemy import text
+
+    from surveyapp.models import ChangeLogEntry
+
+    app = make_test_app(empty_database_url)
+    with app.app_context():
+        upgrade(revision="d55ef387a0cb")  # the log was still called audit_entry
+        with db.engine.begin() as connection:
+            connection.execute(text("INSERT INTO audit_entry (id, created_at, action, target_type, target_label) "
+                                    "VALUES (7, '2026-01-01', 'unit.create', 'unit', 'H')"))
+        upgrade()
+        entries = db.session.execute(db.select(ChangeLogEntry.id, ChangeLogEntry.action)).all()
+        assert entries == [(7, "unit.create")]
+        db.session.add(ChangeLogEntry(action="unit.rename", target_type="unit", target_label="H"))
+        db.session.commit()  # the id sequence continues after the copied rows
+        assert db.session.scalar(db.select(db.func.max(ChangeLogEntry.id))) == 8
+        assert "audit_entry" not in inspect(db.engine).get_table_names()
+        db.session.remove()
+        db.engine.dispose()

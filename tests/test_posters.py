@@ -9,8 +9,8 @@ from pyzbar.pyzbar import decode
 
 from surveyapp.extensions import db
 from surveyapp.models import CollectionLink
-from surveyapp.services import posters
-from surveyapp.services.links import add_link, link_url
+from surveyapp.services.collection import posters
+from surveyapp.services.collection.links import add_link, link_url
 
 PATIENT = "hvad-er-vigtigt-for-dig"
 BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")

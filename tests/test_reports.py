@@ -7,7 +7,7 @@ import pytest
 
 from surveyapp.extensions import db
 from surveyapp.formatting import percent as format_pct
-from surveyapp.services.results import load_round
+from surveyapp.services.results.counts import load_round
 from surveyapp.timeutil import utcnow
 from tests.results_helpers import add_responses, tryg
 

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from surveyapp.extensions import db
 from surveyapp.models import Answer, Response
-from surveyapp.services import responses
+from surveyapp.services.collection import responses
 from surveyapp.timeutil import utcnow
 
 KEY_ITEMS = ("tryg_som_patient", "laere_af_haendelser", "ledelse_foelger_op")

@@ -6,8 +6,8 @@ from sqlalchemy import delete
 
 from surveyapp.extensions import db
 from surveyapp.models import Answer, Response
-from surveyapp.services.dashboard import round_table
-from surveyapp.services.results import load_round, round_results
+from surveyapp.services.results.counts import load_round, round_results
+from surveyapp.services.results.dashboard import round_table
 from surveyapp.services.scopes import visible_unit_ids
 from tests.results_helpers import add_responses, count_queries, tryg
 
@@ -149,7 +149,7 @@ def test_a_new_response_is_counted_although_counts_are_cached(staff_round, org):
 
 
 def test_saq_scale_scores_from_the_database_match_the_respondents_means(make_round, org):
-    from surveyapp.services.breakdowns import saq_scores
+    from surveyapp.services.results.breakdowns import saq_scores
 
     round_ = make_round(units=list(org.values()), min_group=1)
     add_responses(round_, org["H-A1"], [

@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from surveyapp.extensions import db
 from surveyapp.models import Round
-from surveyapp.services import demo
-from surveyapp.services.results import round_results
+from surveyapp.services.demo import seed as demo
+from surveyapp.services.results.counts import round_results
 
 
 def test_coordinator_on_the_demo_data(app, client):

@@ -1,6 +1,15 @@
 """The data model. Import from here: `from surveyapp.models import Unit, Round, ...`."""
-from .admin import AuditEntry, Invitation
-from .audits import AUDIT_KINDS, RULE_KINDS, Audit, AuditAnswer, AuditCriterion, AuditSample, AuditSchedule, AuditTemplate
+from .admin import ChangeLogEntry, Invitation
+from .audits import (
+    AUDIT_KINDS,
+    RULE_KINDS,
+    Audit,
+    AuditAnswer,
+    AuditCriterion,
+    AuditSample,
+    AuditSchedule,
+    AuditTemplate,
+)
 from .org import LEVELS, Unit
 from .questionnaires import AUDIENCES, ITEM_KINDS, AnswerScale, Item, Questionnaire, ScaleOption
 from .responses import Answer, Response
@@ -11,6 +20,6 @@ __all__ = [
     "AUDIT_KINDS", "RULE_KINDS", "Audit", "AuditAnswer", "AuditCriterion", "AuditSample", "AuditSchedule",
     "AuditTemplate",
     "AUDIENCES", "ITEM_KINDS", "LEVELS", "LINK_KINDS", "ROLES",
-    "Answer", "AnswerScale", "ApiToken", "AuditEntry", "Invitation", "CollectionLink", "Item", "Questionnaire", "Response",
+    "Answer", "AnswerScale", "ApiToken", "ChangeLogEntry", "Invitation", "CollectionLink", "Item", "Questionnaire", "Response",
     "Round", "ScaleOption", "Unit", "User", "round_units", "user_units",
 ]

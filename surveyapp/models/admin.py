@@ -1,4 +1,4 @@
-"""Administration: the audit trail of every change, and one-time invitations to set a password."""
+"""Administration: the change log of every administrative action, and one-time invitations to set a password."""
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, Index, String
@@ -9,11 +9,11 @@ from ..timeutil import utcnow
 from .users import User
 
 
-class AuditEntry(db.Model):
+class ChangeLogEntry(db.Model):
     """One administrative change: who, what, when, the state before and after. Never edited."""
 
-    __tablename__ = "audit_entry"
-    __table_args__ = (Index("ix_audit_entry_target", "target_type", "target_id"),)
+    __tablename__ = "change_log_entry"
+    __table_args__ = (Index("ix_change_log_entry_target", "target_type", "target_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

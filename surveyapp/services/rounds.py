@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Questionnaire, Round, Unit
-from .links import add_link
+from .collection.links import add_link
 
 logger = logging.getLogger(__name__)
 

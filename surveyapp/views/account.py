@@ -6,7 +6,7 @@ from flask_login import current_user, login_required, login_user
 from forms.admin import ChangePasswordForm, SetPasswordForm
 
 from ..extensions import db
-from ..services import users_admin
+from ..services.admin import users as users_admin
 
 bp = Blueprint("account", __name__, url_prefix="/konto")
 

@@ -1,13 +1,13 @@
-"""Administration: organisation, rounds, users, tokens, questionnaires and the audit trail.
+"""Administration: organisation, rounds, users, tokens, questionnaires and the change log.
 
 The access rule is applied once, here: admins may use every page; coordinators only the pages marked
 `for_coordinators` (rounds, and the units within their scope); viewers none. Object-level checks
 (a coordinator's scope) live in the services that load the objects.
 """
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..services import audit
+from ..services.admin import changelog
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -34,13 +34,19 @@ def home():
     return render_template("admin/home.html")
 
 
-@bp.get("/audit")
-def audit_trail():
+@bp.get("/changelog")
+def change_log():
     page = request.args.get("page", 1, type=int) or 1
-    entries, more = audit.entries(page=max(page, 1), target_type=request.args.get("type") or None,
-                                  target_id=request.args.get("id", type=int))
-    rows = [(entry, audit.changes(entry.before, entry.after)) for entry in entries]
-    return render_template("admin/audit.html", rows=rows, page=page, more=more)
+    entries, more = changelog.entries(page=max(page, 1), target_type=request.args.get("type") or None,
+                                      target_id=request.args.get("id", type=int))
+    rows = [(entry, changelog.changes(entry.before, entry.after)) for entry in entries]
+    return render_template("admin/changelog.html", rows=rows, page=page, more=more)
+
+
+@bp.get("/audit")
+def change_log_old_address():
+    """The change log's first address, kept for bookmarks; "audit" now means the clinical audits."""
+    return redirect(url_for("admin.change_log", **request.args), code=301)
 
 
 # The other admin pages register their routes on `bp`.

@@ -3,14 +3,20 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from forms.admin import (ActionForm, QuestionnaireImportForm, QuestionnaireNewForm, item_form,
-                         questionnaire_meta_form, scale_form)
+from forms.admin import (
+    ActionForm,
+    QuestionnaireImportForm,
+    QuestionnaireNewForm,
+    item_form,
+    questionnaire_meta_form,
+    scale_form,
+)
 
 from ..extensions import db
 from ..i18n import LANGUAGE_NAMES, PATIENT_LANGUAGES
 from ..models import AnswerScale, Item, Questionnaire
-from ..services import questionnaire_editor as editor
-from ..services.questionnaire_editor import EditorError
+from ..services.admin import questionnaire_editor as editor
+from ..services.admin.questionnaire_editor import EditorError
 from ..services.questionnaires import QuestionnaireError
 from .admin import bp
 

@@ -9,10 +9,10 @@ from forms.patient_day import PatientDayForm
 from ..extensions import db
 from ..i18n import LANGUAGE_NAMES
 from ..models import Questionnaire
-from ..services import rounds_admin
-from ..services.links import link_url
-from ..services.responses import today_local
-from ..services.rounds_admin import RoundError
+from ..services.admin import rounds as rounds_admin
+from ..services.admin.rounds import RoundError
+from ..services.collection.links import link_url
+from ..services.collection.responses import today_local
 from .admin import bp, for_coordinators
 
 

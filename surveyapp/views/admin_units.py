@@ -6,8 +6,9 @@ from flask_login import current_user
 from forms.admin import ImportConfirmForm, ImportForm, UnitEditForm, UnitForm
 
 from ..extensions import db
-from ..services import org_import, units_admin
-from ..services.units_admin import UnitError
+from ..services.admin import org_import
+from ..services.admin import units as units_admin
+from ..services.admin.units import UnitError
 from .admin import bp, for_coordinators
 
 

@@ -7,7 +7,8 @@ from forms.admin import ActionForm, TokenForm, UserEditForm, UserForm
 
 from ..extensions import db
 from ..models import ApiToken, User
-from ..services import mail, tokens, users_admin
+from ..services.admin import mail, tokens
+from ..services.admin import users as users_admin
 from ..services.users import UserError
 from .admin import bp
 

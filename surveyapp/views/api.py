@@ -13,14 +13,14 @@ from flask import Blueprint, Response, abort, current_app, g, request, stream_wi
 
 from ..extensions import csrf, db
 from ..models import LEVELS
-from ..services import api_data
 from ..services.access import NotVisible, round_for
-from ..services.audit_exports import audit_dict, audit_rows
-from ..services.exports import PLAIN, iter_csv
-from ..services.raw_responses import iter_raw_responses
-from ..services.result_exports import API_RESULT_COLUMNS, api_result_dict, api_result_rows
+from ..services.admin.tokens import verify_token
+from ..services.audits.exports import audit_dict, audit_rows
+from ..services.results import api_data
+from ..services.results.exports import API_RESULT_COLUMNS, api_result_dict, api_result_rows
+from ..services.results.raw import iter_raw_responses
 from ..services.scopes import visible_unit_ids
-from ..services.tokens import verify_token
+from ..services.spreadsheets import PLAIN, iter_csv
 
 logger = logging.getLogger(__name__)
 bp = Blueprint("api", __name__, url_prefix="/api/v1")

@@ -8,12 +8,20 @@ from forms.audits import FinishAuditForm, StartAuditForm, TemplateForm, make_sam
 
 from ..extensions import db
 from ..models import AuditTemplate, Unit
-from ..services import audit_templates, audits
-from ..services.audit_exports import audit_columns, audit_rows, rollup_columns, rollup_rows
-from ..services.exports import FLAVOURS, Sheet, iter_csv, iter_xlsx
+from ..services.audits import recording as audits
+from ..services.audits import templates as audit_templates
+from ..services.audits.exports import audit_columns, audit_rows, rollup_columns, rollup_rows
+from ..services.audits.pages import (
+    audit_page_data,
+    results_page_data,
+    run_chart_page_data,
+    run_chart_pdf,
+    start_choices,
+    template_data_from_form,
+    template_form_data,
+)
 from ..services.scopes import visible_unit_ids
-from ..services.audit_views import (audit_page_data, results_page_data, run_chart_page_data, run_chart_pdf,
-                                   start_choices, template_data_from_form, template_form_data)
+from ..services.spreadsheets import FLAVOURS, Sheet, iter_csv, iter_xlsx
 from ..timeutil import utcnow
 
 bp = Blueprint("audits", __name__, url_prefix="/audit")

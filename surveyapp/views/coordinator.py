@@ -12,13 +12,13 @@ from ..extensions import db
 from ..formatting import FILTERS
 from ..i18n import LANGUAGE_NAMES
 from ..models import Round, Unit
-from ..services.followup import follow_up, free_texts, may_read_free_text
-from ..services.overview import rounds_overview
-from ..services.dashboard import round_table
-from ..services.results import load_round
+from ..services.results.charts import days_chart, item_chart
+from ..services.results.counts import load_round
+from ..services.results.dashboard import round_table
+from ..services.results.followup import follow_up, free_texts, may_read_free_text
+from ..services.results.overview import rounds_overview
+from ..services.results.unit_report import load_round_with_questionnaire, unit_report
 from ..services.scopes import visible_unit_ids
-from ..services.unit_report import load_round_with_questionnaire, unit_report
-from .result_charts import days_chart, item_chart
 
 bp = Blueprint("coordinator", __name__, url_prefix="/koordinator")
 for _name, _filter in FILTERS.items():

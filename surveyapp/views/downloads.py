@@ -5,12 +5,12 @@ from flask import Blueprint, Response, abort, render_template, request, stream_w
 from flask_login import current_user, login_required
 
 from ..models import LEVELS
-from ..services import reports
 from ..services.access import NotVisible, narrow, round_for, unit_for
-from ..services.exports import FLAVOURS, Sheet, iter_csv, iter_xlsx
-from ..services.raw_responses import iter_raw_responses, raw_columns
-from ..services.result_exports import ResultDownload
+from ..services.results import reports
+from ..services.results.exports import ResultDownload
+from ..services.results.raw import iter_raw_responses, raw_columns
 from ..services.scopes import visible_unit_ids
+from ..services.spreadsheets import FLAVOURS, Sheet, iter_csv, iter_xlsx
 
 logger = logging.getLogger(__name__)
 bp = Blueprint("downloads", __name__, url_prefix="/koordinator/download")

@@ -8,8 +8,8 @@ from forms.posters import CodeCardsForm
 
 from ..extensions import db
 from ..models import CollectionLink, Round, Unit
-from ..services import posters
-from ..services.responses import create_codes
+from ..services.collection import posters
+from ..services.collection.responses import create_codes
 from ..services.scopes import can_see, visible_unit_ids
 
 bp = Blueprint("posters", __name__, url_prefix="/koordinator/plakater")

@@ -18,9 +18,9 @@ from forms.respond import NoCprNumber, make_response_form
 
 from ..extensions import db, limiter
 from ..i18n import LANGUAGE_NAMES, PATIENT_LANGUAGES
-from ..services import responses
-from ..services.links import link_url
-from ..services.qr import qr_png, qr_svg
+from ..services.collection import responses
+from ..services.collection.links import link_url
+from ..services.collection.qr import qr_png, qr_svg
 
 bp = Blueprint("respond", __name__)
 

@@ -1,0 +1,1 @@
+"""Clinical audits ("spørg 10 personaler"): recording samples, audit templates, their pages and exports."""

@@ -1,0 +1,142 @@
+"""The data of the audit pages, finished for the templates (no queries or arithmetic in Jinja)."""
+from flask import render_template
+from flask_babel import format_date, format_percent
+from flask_babel import gettext as _
+from sqlalchemy import select
+from wtforms import SelectChoice
+
+from ...extensions import db
+from ...models import Audit, Unit, User
+from ...runchart import ChartText, runchart_svg
+from ...timeutil import utcnow
+from ..pdf import render_pdf
+from ..scopes import can_see, visible_unit_ids
+from . import recording as audits
+from . import templates as audit_templates
+
+
+def start_choices(user: User, lang: str) -> tuple[list, list]:
+    """(template choices, afsnit choices) for the start form, within the user's scope."""
+    templates = [SelectChoice(t.id, t.text(lang)) for t in audit_templates.active_templates()]
+    visible = visible_unit_ids(user)
+    query = select(Unit).where(Unit.level == "afsnit", Unit.active.is_(True)).order_by(Unit.code)
+    if visible is not None:
+        query = query.where(Unit.id.in_(visible))
+    units = [SelectChoice(u.id, f"{u.name} ({u.code})") for u in db.session.scalars(query)]
+    return templates, units
+
+
+def rule_text(template) -> str:
+    if template.rule_kind == "share":
+        return _("Implemented at %(share)s correct", share=format_percent(template.target_share))
+    return _("Implemented at %(k)s of %(n)s correct", k=template.rule_k, n=template.rule_n)
+
+
+def audit_page_data(audit: Audit, lang: str) -> dict:
+    """The audit overview: samples recorded, result so far, per criterion."""
+    result = audits.result_of(audit)
+    recorded = {s.number: s for s in audit.samples}
+    criteria = [{"label": c.label(lang), "tally": result.criteria[c.code],
+                 "share": format_percent(result.criteria[c.code].share) if result.criteria[c.code].share is not None else None}
+                for c in audit.template.criteria]
+    return {
+        "audit": audit,
+        "template_name": audit.template.text(lang),
+        "rule": rule_text(audit.template),
+        "samples": [{"number": n, "recorded": n in recorded} for n in range(1, audit.template.sample_size + 1)],
+        "recorded_count": len(recorded),
+        "next_sample": audits.next_open_sample(audit),
+        "result": result,
+        "share": format_percent(result.overall.share) if result.overall.share is not None else None,
+        "criteria": criteria,
+        "audited_on": format_date(audit.audited_on, "long"),
+    }
+
+
+def results_page_data(user: User, template_code: str | None, lang: str) -> dict:
+    """Latest audit results per afsnit, afdeling and sygehus for one template."""
+    templates = audit_templates.active_templates()
+    template = audit_templates.find(template_code) if template_code else (templates[0] if templates else None)
+    rows = audits.latest_results(user, template.code, lang) if template else []
+    return {
+        "templates": [(t.code, t.text(lang)) for t in templates],
+        "template": template,
+        "template_name": template.text(lang) if template else "",
+        "rule": rule_text(template) if template else "",
+        "rows": [{"row": r, "share": format_percent(r.tally.share) if r.tally.share is not None else "–",
+                  "audited_on": format_date(r.audited_on) if r.audited_on else ""} for r in rows],
+    }
+
+
+def run_chart_page_data(user: User, unit_id: int, template_code: str, lang: str) -> dict | None:
+    """The run chart of one afsnit and template, with its signals in words; None if not visible or empty."""
+    unit = db.session.get(Unit, unit_id)
+    template = audit_templates.find(template_code)
+    if unit is None or template is None or not can_see(user, unit.id):
+        return None
+    chart = audits.run_chart(unit, template_code)
+    if chart is None:
+        return {"unit": unit, "template_name": template.text(lang), "chart": None, "svg": None, "signals": [],
+                "points": [], "template_code": template_code, "rule": rule_text(template)}
+    highlighted = {i for s in chart.signals for i in range(s.start, s.end + 1)}
+    text = ChartText(
+        title=_("Run chart: %(template)s, %(unit)s", template=template.text(lang), unit=unit.name),
+        median=_("Median %(share)s", share=format_percent(chart.median)),
+        target=_("Target %(share)s", share=format_percent(chart.target)),
+        point_labels=[format_date(p.audited_on, "short") for p in chart.points],
+        value_labels=[format_percent(p.share) for p in chart.points],
+    )
+    svg = runchart_svg([p.share for p in chart.points], chart.median, chart.target, highlighted, text)
+    return {"unit": unit, "template_name": template.text(lang), "template_code": template_code, "chart": chart,
+            "svg": svg, "signals": [signal_text(s, chart.points) for s in chart.signals],
+            "rule": rule_text(template),
+            "points": [{"point": p, "date": format_date(p.audited_on), "share": format_percent(p.share),
+                        "counts": f"{p.correct}/{p.applicable}"} for p in chart.points]}
+
+
+def signal_text(signal, points) -> str:
+    """A run-chart signal in words, so a ward sees whether a change is real."""
+    start, end = format_date(points[signal.start].audited_on), format_date(points[signal.end].audited_on)
+    if signal.kind == "shift":
+        if signal.direction == "up":
+            return _("Shift: %(n)s audits in a row above the median (%(start)s – %(end)s). The change is probably real.",
+                     n=signal.length, start=start, end=end)
+        return _("Shift: %(n)s audits in a row below the median (%(start)s – %(end)s). The change is probably real.",
+                 n=signal.length, start=start, end=end)
+    if signal.direction == "up":
+        return _("Trend: %(n)s audits in a row rising (%(start)s – %(end)s).", n=signal.length, start=start, end=end)
+    return _("Trend: %(n)s audits in a row falling (%(start)s – %(end)s).", n=signal.length, start=start, end=end)
+
+
+def run_chart_pdf(user: User, unit_id: int, template_code: str, lang: str) -> bytes | None:
+    """The run chart page of one afsnit and template as an A4 PDF; None if not visible."""
+    data = run_chart_page_data(user, unit_id, template_code, lang)
+    if data is None:
+        return None
+    html = render_template("pdf/audit_report.html", printed_on=format_date(utcnow().date()), **data)
+    return render_pdf(html)
+
+
+def template_data_from_form(form) -> dict:
+    """The template file format from the editor's fields; criteria get codes from their position."""
+    criteria = []
+    for number, line in enumerate((l.strip() for l in form.criteria.data.splitlines() if l.strip()), start=1):
+        question, _, guidance = (part.strip() for part in line.partition("|"))
+        criteria.append({"code": f"k{number}", "text": {"da": question},
+                         **({"guidance": {"da": guidance}} if guidance else {})})
+    rule = ({"k": form.rule_k.data, "n": form.rule_n.data} if form.rule_kind.data == "k_of_n"
+            else {"share": form.target_percent.data / 100})
+    name = {"da": form.name_da.data.strip(), **({"en": form.name_en.data.strip()} if form.name_en.data else {})}
+    return {"code": "", "kind": form.kind.data, "sample_size": form.sample_size.data, "rule": rule, "name": name,
+            "asks_workflow": bool(form.asks_workflow.data), "criteria": criteria}
+
+
+def template_form_data(template) -> dict:
+    """The editor's fields filled from a template."""
+    lines = [c.text.get("da", "") + (f" | {c.guidance['da']}" if c.guidance.get("da") else "")
+             for c in template.criteria]
+    return {"name_da": template.name.get("da"), "name_en": template.name.get("en"), "kind": template.kind,
+            "sample_size": template.sample_size, "rule_kind": template.rule_kind, "rule_k": template.rule_k or 9,
+            "rule_n": template.rule_n or 10,
+            "target_percent": round(template.target_share * 100) if template.target_share else 90,
+            "asks_workflow": template.asks_workflow, "criteria": "\n".join(lines)}

@@ -1,0 +1,1 @@
+"""Collecting answers: collection links, anonymous responses, answer codes, QR codes and posters."""

@@ -1,0 +1,241 @@
+"""Anonymous responses: open a collection link, store a response exactly once, single-use answer codes.
+
+Nothing here stores or logs who answered: no IP address, user agent, time of day or cookie id, and never an
+answer or a free text. The submission date is the day in Copenhagen.
+"""
+import logging
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
+
+from ...extensions import db
+from ...models import Answer, AnswerScale, CollectionLink, Item, Questionnaire, Response, Round, Unit, round_units
+from ...timeutil import utcnow
+from .links import add_link
+
+logger = logging.getLogger(__name__)
+LOCAL_ZONE = ZoneInfo("Europe/Copenhagen")
+#: The form's one-time key: secrets.token_urlsafe(24) gives 32 characters; accept what a client may echo back.
+IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+MAX_CODES = 1000
+
+
+class LinkUnavailable(Exception):
+    """A collection link that cannot take answers now; `reason` says why and picks the page and status."""
+
+    #: reason -> HTTP status of the page the respondent sees.
+    STATUS = {"invalid": 400, "unknown": 404, "planned": 403, "closed": 410, "inactive": 410, "used": 410}
+
+    def __init__(self, reason: str, link: CollectionLink | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.link = link
+
+    @property
+    def status(self) -> int:
+        return self.STATUS[self.reason]
+
+
+class InvalidAnswers(ValueError):
+    """Answers that no honest form can send: an unknown item, an option not on the scale, a missing key."""
+
+
+@dataclass(frozen=True)
+class Submission:
+    """The stored response and whether this request stored it (False: a resubmission found it)."""
+
+    response: Response
+    created: bool
+
+
+@dataclass(frozen=True)
+class RespondentPage:
+    """What the top of a respondent page shows."""
+
+    title: str
+    intro: str
+    unit_name: str
+    hospital_name: str | None
+    audience: str
+
+
+def new_idempotency_key() -> str:
+    """A fresh one-time key for a respondent form, from `secrets`."""
+    return secrets.token_urlsafe(24)
+
+
+def today_local(now: datetime | None = None) -> date:
+    """Today in Copenhagen: the submission date, day precision only."""
+    now = now or utcnow()
+    return now.replace(tzinfo=ZoneInfo("UTC")).astimezone(LOCAL_ZONE).date()
+
+
+def frozen_questionnaire(questionnaire_id: int) -> Questionnaire:
+    """The questionnaire with its items, scales and options, loaded once per worker process and kept detached.
+
+    A version that a round uses is frozen (editing makes a new version), and only rounds have links, so what a
+    link shows never changes under it: the respondent pages need not load 60-odd rows per request. The copy
+    lives in no session, so no commit expires it; responses refer to its items by id only.
+    """
+    cache = current_app.extensions.setdefault("surveyapp.frozen_questionnaires", {})
+    questionnaire = cache.get(questionnaire_id)
+    if questionnaire is None:
+        with Session(db.engine, expire_on_commit=False) as session:
+            questionnaire = session.scalar(
+                select(Questionnaire).where(Questionnaire.id == questionnaire_id).options(
+                    selectinload(Questionnaire.scales).selectinload(AnswerScale.options),
+                    selectinload(Questionnaire.items).joinedload(Item.scale).selectinload(AnswerScale.options)))
+        cache[questionnaire_id] = questionnaire
+    return questionnaire
+
+
+def find_link(slug: str, with_items: bool = True) -> CollectionLink | None:
+    """The link with its round and afsnit (with its parents) in one query, and the round's questionnaire with
+    its items, scales and options from the worker's copy (`frozen_questionnaire`). `with_items` is kept for
+    the callers' intent; the copy always holds the items."""
+    if not slug or len(slug) > 32:
+        return None
+    link = db.session.scalar(select(CollectionLink).where(CollectionLink.slug == slug).options(
+        joinedload(CollectionLink.unit).joinedload(Unit.parent).joinedload(Unit.parent),
+        joinedload(CollectionLink.round)))
+    if link is not None:
+        set_committed_value(link.round, "questionnaire", frozen_questionnaire(link.round.questionnaire_id))
+    return link
+
+
+def check_open(link: CollectionLink | None, now: datetime | None = None) -> CollectionLink:
+    """The link if it takes answers now; else raise LinkUnavailable with the reason."""
+    if link is None:
+        raise LinkUnavailable("unknown")
+    status = link.round.status(now)
+    if status != "open":
+        raise LinkUnavailable(status, link)
+    if not link.unit.active or not _takes_part(link):
+        raise LinkUnavailable("inactive", link)
+    if link.kind == "code" and link.used:
+        raise LinkUnavailable("used", link)
+    return link
+
+
+
+def _takes_part(link: CollectionLink) -> bool:
+    """Whether the link's afsnit is still one of its round's (one indexed lookup, not the round's unit list)."""
+    query = select(round_units.c.unit_id).where(round_units.c.round_id == link.round_id,
+                                                 round_units.c.unit_id == link.unit_id)
+    return db.session.execute(query).first() is not None
+
+
+def respondent_page(link: CollectionLink, lang: str) -> RespondentPage:
+    """The title, introduction, afsnit and hospital names for the top of the page, in `lang`."""
+    questionnaire = link.round.questionnaire
+    hospital = link.unit
+    while hospital.parent is not None:
+        hospital = hospital.parent
+    intro = (questionnaire.intro or {}).get(lang) or (questionnaire.intro or {}).get("da") or ""
+    return RespondentPage(
+        title=questionnaire.text(lang), intro=intro, unit_name=link.unit.name,
+        hospital_name=hospital.name if hospital is not link.unit else None, audience=questionnaire.audience,
+    )
+
+
+def _answer(item: Item, value) -> Answer:
+    if item.kind == "text":
+        if not isinstance(value, str) or (item.max_length and len(value) > item.max_length):
+            raise InvalidAnswers(f"item {item.code}: not a valid text")
+        return Answer(item_id=item.id, text=value)
+    options = {option.value: option for option in item.scale.options}
+    if isinstance(value, bool) or value not in options:
+        raise InvalidAnswers(f"item {item.code}: not an option of its scale")
+    if options[value].not_applicable:
+        return Answer(item_id=item.id, not_applicable=True)
+    return Answer(item_id=item.id, value=value)
+
+
+def build_answers(questionnaire: Questionnaire, answers: dict) -> list[Answer]:
+    """Answer rows for {item code: option value or text}; raise InvalidAnswers for what a form cannot send."""
+    items = {item.code: item for item in questionnaire.items}
+    unknown = set(answers) - set(items)
+    if unknown:
+        raise InvalidAnswers(f"unknown items: {', '.join(sorted(unknown))}")
+    missing = [item.code for item in questionnaire.items if item.required and answers.get(item.code) in (None, "")]
+    if missing:
+        raise InvalidAnswers(f"required items missing: {', '.join(missing)}")
+    return [_answer(items[code], value) for code, value in answers.items() if value not in (None, "")]
+
+
+def find_by_key(idempotency_key: str) -> Response | None:
+    """The response a form with this key stored, if any."""
+    return db.session.scalar(select(Response).where(Response.idempotency_key == idempotency_key))
+
+
+def already_stored(link: CollectionLink | None, idempotency_key: str | None) -> bool:
+    """True if this link already stored the response of the form with this key (a resubmission)."""
+    if link is None or not IDEMPOTENCY_KEY.match(idempotency_key or ""):
+        return False
+    stored = find_by_key(idempotency_key)
+    return stored is not None and stored.link_id == link.id
+
+
+def _claim_code(link: CollectionLink) -> bool:
+    """Mark a single-use code used; False if another response has used it. Serialises a double tap."""
+    result = db.session.execute(
+        update(CollectionLink).where(CollectionLink.id == link.id, CollectionLink.used.is_(False))
+        .values(used=True).execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def submit_response(link: CollectionLink, answers: dict, idempotency_key: str, language: str,
+                    today: date | None = None) -> Submission:
+    """Store a response and its answers once per idempotency key; the caller commits.
+
+    A resubmission with the same key (a double tap, a retry after a timeout, the back button) returns the
+    stored response. If two requests with one key race, the database's unique key stops the second; its
+    transaction is rolled back (it holds nothing else) and the first one's response is returned. A used
+    single-use code raises LinkUnavailable("used"); answers no form can send raise InvalidAnswers.
+    """
+    if not IDEMPOTENCY_KEY.match(idempotency_key or ""):
+        raise InvalidAnswers("missing or malformed idempotency key")
+    stored = find_by_key(idempotency_key)
+    if stored is not None:
+        return Submission(stored, created=False)
+    rows = build_answers(link.round.questionnaire, answers)
+    if link.kind == "code" and not _claim_code(link):
+        stored = find_by_key(idempotency_key)  # the same form's first submission may have used it
+        if stored is not None:
+            return Submission(stored, created=False)
+        raise LinkUnavailable("used", link)
+    response = Response(round_id=link.round_id, unit_id=link.unit_id, link_id=link.id,
+                        submitted_on=today or today_local(), language=language,
+                        idempotency_key=idempotency_key, answers=rows)
+    db.session.add(response)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        stored = find_by_key(idempotency_key)
+        if stored is None:
+            raise
+        return Submission(stored, created=False)
+    # Deliberately not logged: a log line's timestamp next to the afsnit would record a response's time of day.
+    return Submission(response, created=True)
+
+
+def create_codes(round_: Round, unit: Unit, count: int) -> list[CollectionLink]:
+    """`count` new single-use answer codes for an afsnit of a round, not tied to any person."""
+    if not 1 <= count <= MAX_CODES:
+        raise ValueError(f"the number of codes must be between 1 and {MAX_CODES}")
+    if unit not in round_.units:
+        raise ValueError(f"{unit.code} does not take part in round {round_.id}")
+    codes = [add_link(round_, unit, "code") for _ in range(count)]
+    db.session.flush()
+    logger.info("%d answer codes created for round %s, unit %s", count, round_.id, unit.code)
+    return codes
