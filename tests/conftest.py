@@ -1,4 +1,5 @@
 """Fixtures: an app per test on SQLite and on PostgreSQL (TEST_DATABASE_URL), and factories."""
+import contextvars
 import os
 import subprocess
 import sys
@@ -7,6 +8,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from flask import has_app_context
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -106,16 +109,36 @@ def app_config():
     return {}
 
 
+class ProductionLikeClient(FlaskClient):
+    """A test client that serves every request as a server does: in a new application context with an ORM
+    session of its own, never in the context the test's own code runs in, and with a streamed body read to
+    the end after the view has returned and its session is gone (as gunicorn reads it)."""
+
+    def open(self, *args, **kwargs):
+        kwargs.setdefault("buffered", True)
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        if has_app_context():
+            db.session.expire_all()  # the test's own session reads what the request wrote
+        return response
+
+
 @pytest.fixture
 def app(database_url, app_config):
+    """The app of one test. Requests get a fresh context each (ProductionLikeClient); the test's own code
+    (factories, assertions on the database) runs in a context of its own that no request shares."""
     app = make_test_app(database_url, **app_config)
+    app.test_client_class = ProductionLikeClient
     with app.app_context():
         _prepare_schema(database_url)
         questionnaires.install_builtin()
         audit_templates.install_builtin()
         db.session.commit()
-        yield app
-        db.session.remove()
+    test_code = app.app_context()
+    test_code.push()
+    yield app
+    db.session.remove()
+    test_code.pop()
+    with app.app_context():
         _empty_tables(database_url)
         db.engine.dispose()
 

@@ -65,7 +65,7 @@ def results_csv(round_id: int):
     if level is not None and level not in LEVELS:
         abort(400)
     download = ResultDownload.load(round_, visible)
-    body = iter_csv(download.columns(), download.rows(level), flavour)
+    body = iter_csv(download.columns, download.rows(level), flavour)
     return _attachment(stream_with_context(body), CSV_MIMETYPE,
                        f"resultater-{round_.id}-{level or 'alle'}{_suffix(unit)}-{flavour.name}.csv")
 

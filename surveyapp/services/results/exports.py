@@ -66,50 +66,51 @@ def result_columns(texts: dict[str, str]) -> list[Column]:
 
 @dataclass(frozen=True)
 class ResultDownload:
-    """What a results download needs: the round, its counted data, the visible units and the language."""
+    """What a results download needs, all loaded before the response starts: a streamed body runs after the
+    request's ORM session is gone, so it may not walk a relationship (`round.questionnaire.items`)."""
 
     round: Round
     data: RoundData
     visible: set[int] | None
-    lang: str
+    columns: list[Column]
+    metadata: list[tuple[str, object]]
 
     @classmethod
     def load(cls, round_: Round, visible: set[int] | None) -> ResultDownload:
         locale = get_locale()
-        return cls(round_, load_round(round_, visible), visible, locale.language if locale else "da")
+        lang = locale.language if locale else "da"
+        return cls(round_, load_round(round_, visible), visible, result_columns(item_texts(round_, lang)),
+                   round_metadata(round_, lang))
 
     def rows(self, level: str | None = None) -> list[ResultRow]:
         return round_results(self.round, level=level, visible_unit_ids=self.visible, data=self.data)
 
-    def columns(self) -> list[Column]:
-        return result_columns(item_texts(self.round, self.lang))
-
     def sheets(self) -> Iterator[Sheet]:
         """A sheet per level that has visible units, then the round's metadata."""
-        columns = self.columns()
         for level in LEVELS:
             rows = self.rows(level)
             if rows:
-                yield Sheet(str(LEVEL_NAMES[level]), columns, rows, met_key="met")
-        yield Sheet(_("About"), key_value_columns(), self.metadata())
+                yield Sheet(str(LEVEL_NAMES[level]), self.columns, rows, met_key="met")
+        yield Sheet(_("About"), key_value_columns(), self.metadata)
 
-    def metadata(self) -> list[tuple[str, object]]:
-        """The round's facts a reader of the numbers needs: questionnaire, period, threshold and target."""
-        round_, questionnaire = self.round, self.round.questionnaire
-        return [
-            (_("Round"), round_.name),
-            (_("Round id"), round_.id),
-            (_("Questionnaire"), questionnaire.text(self.lang)),
-            (_("Questionnaire code"), questionnaire.code),
-            (_("Questionnaire version"), questionnaire.version),
-            (_("Audience"), _("Staff") if questionnaire.audience == "staff" else _("Patients")),
-            (_("Opens"), round_.opens_at.date()),
-            (_("Closes"), round_.closes_at.date()),
-            (_("Anonymity threshold (respondents)"), round_.min_group),
-            (_("Target"), format_percent(round_.target)),
-            (_("Note"), _("Groups with fewer respondents than the threshold, and groups that would reveal them, "
-                          "are hidden: their numbers are empty, exactly as on the dashboard.")),
-        ]
+
+def round_metadata(round_: Round, lang: str) -> list[tuple[str, object]]:
+    """The round's facts a reader of the numbers needs: questionnaire, period, threshold and target."""
+    questionnaire = round_.questionnaire
+    return [
+        (_("Round"), round_.name),
+        (_("Round id"), round_.id),
+        (_("Questionnaire"), questionnaire.text(lang)),
+        (_("Questionnaire code"), questionnaire.code),
+        (_("Questionnaire version"), questionnaire.version),
+        (_("Audience"), _("Staff") if questionnaire.audience == "staff" else _("Patients")),
+        (_("Opens"), round_.opens_at.date()),
+        (_("Closes"), round_.closes_at.date()),
+        (_("Anonymity threshold (respondents)"), round_.min_group),
+        (_("Target"), format_percent(round_.target)),
+        (_("Note"), _("Groups with fewer respondents than the threshold, and groups that would reveal them, "
+                      "are hidden: their numbers are empty, exactly as on the dashboard.")),
+    ]
 
 
 def api_result_rows(round_: Round, level: str | None, visible: set[int] | None) -> list[ResultRow]:
