@@ -7,8 +7,10 @@ the questionnaire data in `lang` (Danish when a text is missing); the messages c
 """
 from dataclasses import dataclass
 
+from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.form import _Auto as _AUTO
 from wtforms import HiddenField, RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
@@ -44,8 +46,20 @@ class NoCprNumber:
             raise ValidationError(self.message)
 
 
+def _without_nul(value):
+    """PostgreSQL cannot store NUL in text: a pasted text keeps everything else (SQLite would store it)."""
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
 class ResponseForm(FlaskForm):
     """Base of the generated forms; `items` lists the ItemInfo of each item field in order."""
+
+    class Meta:
+        def wrap_formdata(self, form, formdata):
+            # Only text fields: a file part sent for a free text is no answer (it gave a 500 on len()).
+            if formdata is _AUTO and request.method in ("POST", "PUT", "PATCH", "DELETE"):
+                return request.form
+            return super().wrap_formdata(form, formdata)
 
     idempotency_key = HiddenField()
     items: tuple[ItemInfo, ...] = ()
@@ -119,7 +133,7 @@ def _text_field(info: ItemInfo, text_validators) -> TextAreaField:
                                  message=_l("Write at most %(max)d characters.")))
     validators.extend(text_validators)
     render_kw = {"maxlength": info.max_length} if info.max_length else {}
-    return TextAreaField(info.label, validators=validators, render_kw=render_kw)
+    return TextAreaField(info.label, validators=validators, render_kw=render_kw, filters=[_without_nul])
 
 
 def make_response_form(questionnaire, lang: str, text_validators=()) -> type[ResponseForm]:

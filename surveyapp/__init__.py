@@ -21,6 +21,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     _init_extensions(app)
     _init_jinja(app)
     _init_static(app)
+    _init_inputs(app)
     _register_blueprints(app)
     _register_commands(app)
     return app
@@ -66,6 +67,12 @@ def _init_static(app: Flask) -> None:
     from .staticfiles import init_static
 
     init_static(app)
+
+
+def _init_inputs(app: Flask) -> None:
+    from .inputs import init_inputs
+
+    init_inputs(app)
 
 
 def _register_blueprints(app: Flask) -> None:

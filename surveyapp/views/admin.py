@@ -7,6 +7,7 @@ The access rule is applied once, here: admins may use every page; coordinators o
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from ..inputs import db_int
 from ..services.admin import changelog
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -36,9 +37,9 @@ def home():
 
 @bp.get("/changelog")
 def change_log():
-    page = request.args.get("page", 1, type=int) or 1
+    page = request.args.get("page", 1, type=db_int) or 1
     entries, more = changelog.entries(page=max(page, 1), target_type=request.args.get("type") or None,
-                                      target_id=request.args.get("id", type=int))
+                                      target_id=request.args.get("id", type=db_int))
     rows = [(entry, changelog.changes(entry.before, entry.after)) for entry in entries]
     return render_template("admin/changelog.html", rows=rows, page=page, more=more)
 

@@ -6,6 +6,7 @@ from flask_login import current_user
 from forms.admin import ActionForm, AddUnitsForm, ReopenForm, RoundEditForm, RoundForm
 from forms.patient_day import PatientDayForm
 
+from ..inputs import db_int
 from ..extensions import db
 from ..i18n import LANGUAGE_NAMES
 from ..models import Questionnaire
@@ -37,7 +38,7 @@ def _round_form(source=None) -> RoundForm:
 @bp.route("/rounds/new", methods=["GET", "POST"])
 @for_coordinators
 def round_new():
-    source_id = request.args.get("from", type=int)
+    source_id = request.args.get("from", type=db_int)
     source = rounds_admin.get_round(current_user, source_id) if source_id else None
     if source_id and source is None:
         abort(404)
@@ -45,7 +46,7 @@ def round_new():
     if request.method == "POST" and "pick" in request.form:
         # "The whole sygehus or afdeling": tick every afsnit below the chosen ones, then let the user untick.
         form.units.data = sorted(set(form.units.data or []) | set(
-            rounds_admin.afsnit_below(request.form.getlist("whole", type=int))))
+            rounds_admin.afsnit_below(request.form.getlist("whole", type=db_int))))
     elif form.validate_on_submit():
         try:
             round_ = rounds_admin.create(
@@ -73,7 +74,7 @@ def round_patient_day():
     form.questionnaire_id.choices = [(q.id, f"{q.text('da')} · v{q.version}") for q in patient_questionnaires]
     if request.method == "POST" and "pick" in request.form:
         form.units.data = sorted(set(form.units.data or []) | set(
-            rounds_admin.afsnit_below(request.form.getlist("whole", type=int))))
+            rounds_admin.afsnit_below(request.form.getlist("whole", type=db_int))))
     elif form.validate_on_submit():
         try:
             round_ = rounds_admin.create_patient_day(

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, current_app, g, request, stream_with_context, url_for
 
+from ..inputs import db_int
 from ..extensions import csrf, db
 from ..models import LEVELS
 from ..services.access import NotVisible, round_for
@@ -67,10 +68,20 @@ def _absolute(endpoint: str, **args) -> str:
 
 
 def _limit(maximum: int = MAX_LIMIT) -> int:
-    limit = request.args.get("limit", DEFAULT_LIMIT, type=int)
+    limit = _int_arg("limit", DEFAULT_LIMIT)
     if limit is None or not 1 <= limit <= maximum:
         abort(400)
     return limit
+
+
+def _int_arg(name: str, default: int | None = None) -> int | None:
+    """An optional integer query parameter; one that is no number or out of range is a 400."""
+    if name not in request.args:
+        return default
+    value = request.args.get(name, type=db_int)
+    if value is None:
+        abort(400)
+    return value
 
 
 def _next(**changes) -> str:
@@ -80,9 +91,7 @@ def _next(**changes) -> str:
 
 def _paginated(items: list) -> dict:
     """One page of a list by ?offset= and ?limit=, with the next page's URL."""
-    limit, offset = _limit(), request.args.get("offset", 0, type=int)
-    if offset is None or offset < 0:
-        abort(400)
+    limit, offset = _limit(), _int_arg("offset", 0)
     page = items[offset:offset + limit]
     more = offset + limit < len(items)
     return {"items": page, "next": _next(offset=offset + limit, limit=limit) if more else None}
@@ -121,7 +130,7 @@ def units():
 
 @bp.get("/questionnaires/<code>")
 def questionnaire(code: str):
-    found = api_data.questionnaire(code, request.args.get("version", type=int), request.args.get("lang", "da"))
+    found = api_data.questionnaire(code, _int_arg("version"), request.args.get("lang", "da"))
     return found if found is not None else abort(404)
 
 
@@ -151,7 +160,7 @@ def responses(round_id: int):
     if not g.api_token.can_read_raw:
         return _error(403, "This token may not read raw responses.")
     round_ = _round(round_id)
-    limit, after = _limit(RESPONSES_MAX_LIMIT), request.args.get("after", type=int)
+    limit, after = _limit(RESPONSES_MAX_LIMIT), _int_arg("after")
     with_text = request.args.get("text") in ("1", "true")
     page = list(iter_raw_responses(round_, g.visible, with_text, after=after, limit=limit + 1))
     more = len(page) > limit

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 
 from forms.audits import FinishAuditForm, StartAuditForm, TemplateForm, make_sample_form
 
+from ..inputs import db_int
 from ..extensions import db
 from ..models import AuditTemplate, Unit
 from ..services.audits import recording as audits
@@ -77,7 +78,7 @@ def start():
     if request.method == "GET":  # "audit again" links preselect the template and the ward
         preselected = audit_templates.find(request.args.get("template", ""))
         form.template.data = preselected.id if preselected else None
-        form.unit.data = request.args.get("unit", type=int)
+        form.unit.data = request.args.get("unit", type=db_int)
     if form.validate_on_submit():
         template, unit = db.session.get(AuditTemplate, form.template.data), db.session.get(Unit, form.unit.data)
         try:

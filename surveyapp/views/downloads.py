@@ -4,6 +4,7 @@ import logging
 from flask import Blueprint, Response, abort, render_template, request, stream_with_context
 from flask_login import current_user, login_required
 
+from ..inputs import db_int
 from ..models import LEVELS
 from ..services.access import NotVisible, narrow, round_for, unit_for
 from ..services.results import reports
@@ -35,7 +36,7 @@ def _round_and_scope(round_id: int):
     visible = visible_unit_ids(current_user)
     try:
         round_ = round_for(round_id, visible)
-        unit = unit_for(request.args.get("unit", type=int), visible) if request.args.get("unit") else None
+        unit = unit_for(request.args.get("unit", type=db_int), visible) if request.args.get("unit") else None
     except NotVisible:
         abort(404)
     return round_, narrow(visible, unit), unit

@@ -16,6 +16,7 @@ from flask_babel import get_locale
 
 from forms.respond import NoCprNumber, make_response_form
 
+from ..inputs import db_int
 from ..extensions import db, limiter
 from ..i18n import LANGUAGE_NAMES, PATIENT_LANGUAGES
 from ..services.collection import responses
@@ -73,7 +74,7 @@ def _is_patient(link) -> bool:
 
 def _shows_picker() -> bool:
     """A patient GET without a language of the questionnaire: the language picker."""
-    return (request.method == "GET" and request.endpoint == "respond.answer"
+    return (request.method in ("GET", "HEAD") and request.endpoint == "respond.answer"
             and request.args.get("lang") not in g.languages)
 
 
@@ -131,7 +132,7 @@ def answer(slug: str):
     form = make_response_form(link.round.questionnaire, _lang(), TEXT_VALIDATORS)()
     if _is_patient(link):
         return _patient_answer(link, form, key)
-    if request.method == "GET":
+    if request.method != "POST":  # GET, and HEAD as GET
         form.idempotency_key.data = key
         return _render_form(link, form)
     if form.tampered():
@@ -165,7 +166,7 @@ def _render_thanks(link):
 
 def _patient_answer(link, form, key: str):
     """The patient presentation: the language picker, then one question per screen, then the submit."""
-    if request.method == "GET":
+    if request.method != "POST":  # GET, and HEAD as GET
         if _shows_picker():
             return _render_picker(link)
         form.idempotency_key.data = key
@@ -173,7 +174,7 @@ def _patient_answer(link, form, key: str):
     if form.tampered():
         return _invalid(link)
     count = len(form.items)
-    step = min(max(request.form.get("step", default=0, type=int), 0), count - 1)
+    step = min(max(request.form.get("step", default=0, type=db_int), 0), count - 1)
     go = request.form.get("go")
     if go == "back":
         return _render_step(link, form, max(step - 1, 0))
@@ -223,7 +224,7 @@ def _qr_response(body, mimetype: str):
 def qr_code_png(slug: str):
     if g.link is None:
         abort(404)
-    box_size = request.args.get("box", default=10, type=int)
+    box_size = request.args.get("box", default=10, type=db_int)
     return _qr_response(qr_png(link_url(slug), box_size=min(max(box_size, 1), 40)), "image/png")
 
 
