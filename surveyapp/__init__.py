@@ -70,9 +70,11 @@ def _init_static(app: Flask) -> None:
 
 
 def _init_inputs(app: Flask) -> None:
+    from .headers import init_headers
     from .inputs import init_inputs
 
     init_inputs(app)
+    init_headers(app)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -31,6 +31,8 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(16))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Part of the id in every session and remember-me cookie: raising it (logout, a new password) ends them all.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     #: The units this user may see, with everything below them. Admins see all.
     units: Mapped[list[Unit]] = relationship(secondary=user_units, order_by=Unit.code)
@@ -43,8 +45,18 @@ class User(UserMixin, db.Model):
     def is_admin(self) -> bool:
         return self.role == "admin"
 
+    def get_id(self) -> str:
+        """The id Flask-Login keeps in the session and the remember-me cookie, with the session version."""
+        return f"{self.id}:{self.session_version or 0}"
+
+    def end_sessions(self) -> None:
+        """Every session and remember-me cookie of this user stops working at its next request."""
+        self.session_version = (self.session_version or 0) + 1
+
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)  # scrypt
+        if self.id is not None:
+            self.end_sessions()  # a new password ends every session made with the old one
 
     def check_password(self, password: str) -> bool:
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)

@@ -4,13 +4,14 @@ import hmac
 import logging
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from forms.auth import LoginForm
 
 from ..extensions import db, limiter, login_manager
+from ..inputs import DB_INT_MAX
 from ..models import User
 from ..services.users import authenticate
 
@@ -20,9 +21,22 @@ logger = logging.getLogger(__name__)
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    user = db.session.get(User, int(user_id))
-    # A deactivated user's open sessions end at their next request.
-    return user if user is not None and user.active else None
+    """The user of a session or remember-me cookie holding "<id>:<session version>"; an older version (the
+    user logged out or changed password since) or a deactivated user is nobody."""
+    user_key, _sep, version = (user_id or "").partition(":")
+    if not (user_key.isdigit() and version.isdigit()) or int(user_key) > DB_INT_MAX:
+        return None
+    user = db.session.get(User, int(user_key))
+    if user is None or not user.active or user.session_version != int(version):
+        return None
+    return user
+
+
+def start_session(user: User, remember: bool = False) -> None:
+    """Log in with a fresh CSRF secret: nothing from before the login is carried into the session."""
+    session.pop("csrf_token", None)
+    g.pop("csrf_token", None)
+    login_user(user, remember=remember)
 
 
 def _safe_next(target: str | None) -> str:
@@ -58,7 +72,7 @@ def login():
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
         if user is not None:
-            login_user(user, remember=form.remember.data)
+            start_session(user, remember=form.remember.data)
             logger.info("user %s logged in", user.id)
             return redirect(_safe_next(request.args.get("next")))
         logger.info("failed login attempt")
@@ -69,6 +83,8 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    current_user.end_sessions()  # every other browser and remember-me cookie of this user too
+    db.session.commit()
     logout_user()
     flash(_("You are logged out."), "info")
     return redirect(url_for("main.index"))
