@@ -46,6 +46,9 @@ class AuditTemplate(db.Model):
     asks_workflow: Mapped[bool] = mapped_column(default=False)
     builtin: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
+    #: The coordinator who made the template (kept across versions), the only one besides admins who may edit
+    #: it; None for built-in and other shared templates, which only admins edit.
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"))
 
     criteria: Mapped[list["AuditCriterion"]] = relationship(
         back_populates="template", cascade="all, delete-orphan", order_by="AuditCriterion.position")

@@ -205,7 +205,9 @@ def _require_editor() -> None:
 @bp.get("/skabeloner")
 def templates():
     _require_editor()
-    return render_template("audits/templates.html", templates=audit_templates.active_templates())
+    found = audit_templates.active_templates()
+    return render_template("audits/templates.html", templates=found,
+                           editable={t.id for t in found if audit_templates.may_edit(t, current_user)})
 
 
 @bp.route("/skabeloner/ny", methods=["GET", "POST"])
@@ -216,6 +218,8 @@ def edit_template(template_id: int | None = None):
     existing = db.session.get(AuditTemplate, template_id) if template_id else None
     if template_id and existing is None:
         abort(404)
+    if not audit_templates.may_edit(existing, current_user):
+        abort(403)  # a shared template changes what every hospital's auditors are offered
     form = TemplateForm(data=template_form_data(existing) if existing and request.method == "GET" else None)
     if form.validate_on_submit():
         data = template_data_from_form(form)

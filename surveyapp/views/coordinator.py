@@ -3,7 +3,7 @@
 A unit or round outside the user's scope answers 404, whether its id or code exists or not, so guessing
 URLs tells nothing. Free-text answers need `may_read_free_text` (the afsnit's coordinators and admins): 403.
 """
-from flask import Blueprint, abort, g, render_template
+from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -27,8 +27,14 @@ for _name, _filter in FILTERS.items():
 
 @bp.before_request
 @login_required
-def require_login() -> None:
-    """Every page of this blueprint is for logged-in users."""
+def require_login():
+    """Every page of this blueprint is for logged-in users who read survey results: auditors see audits only
+    (their start page is the audits)."""
+    if current_user.role == "auditor":
+        if request.endpoint == "coordinator.home":
+            return redirect(url_for("audits.index"))
+        abort(403)
+    return None
 
 
 def _visible() -> set[int] | None:

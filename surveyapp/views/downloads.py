@@ -24,6 +24,8 @@ XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.she
 @login_required
 def require_login() -> None:
     """Every download is for logged-in users; the services check the round and unit against their scope."""
+    if current_user.role == "auditor":
+        abort(403)  # auditors see audits only: no survey results, reports, posters or answer codes
 
 
 def _attachment(body, mimetype: str, filename: str) -> Response:

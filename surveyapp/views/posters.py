@@ -19,6 +19,13 @@ bp = Blueprint("posters", __name__, url_prefix="/koordinator/plakater")
 @login_required
 def require_login() -> None:
     """Every download here is for logged-in users; each view checks the unit against the user's scope."""
+    if current_user.role == "auditor":
+        abort(403)  # auditors see audits only: no survey results, reports, posters or answer codes
+
+
+def may_make_codes(user) -> bool:
+    """Admins and coordinators make answer codes, and only they print the unused ones."""
+    return user.role in ("admin", "coordinator")
 
 
 def _pdf(data: bytes, filename: str) -> Response:
@@ -43,8 +50,11 @@ def link_poster(link_id: int):
 def round_pack(round_id: int):
     """One PDF with an A4 poster per afsnit of the round the user may see; ?codes=1 adds the answer-code cards."""
     round_ = db.session.get(Round, round_id) or abort(404)
+    with_codes = request.args.get("codes") == "1"
+    if with_codes and not may_make_codes(current_user):
+        abort(403)
     try:
-        data = posters.pack_pdf(round_, visible_unit_ids(current_user), with_codes=request.args.get("codes") == "1")
+        data = posters.pack_pdf(round_, visible_unit_ids(current_user), with_codes=with_codes)
     except posters.PosterError:
         abort(404)
     return _pdf(data, f"plakater-runde-{round_.id}.pdf")
@@ -52,7 +62,10 @@ def round_pack(round_id: int):
 
 @bp.get("/runde/<int:round_id>/afsnit/<int:unit_id>/svarkoder.pdf")
 def code_cards(round_id: int, unit_id: int):
-    """The unused answer-code cards of one afsnit in a round."""
+    """The unused answer-code cards of one afsnit in a round: each answers the survey, so only for those who
+    may make them."""
+    if not may_make_codes(current_user):
+        abort(403)
     round_ = db.session.get(Round, round_id)
     unit = db.session.get(Unit, unit_id)
     if round_ is None or unit is None or not can_see(current_user, unit.id):
@@ -76,7 +89,7 @@ def code_cards_form(round_: Round) -> CodeCardsForm:
 @bp.post("/runde/<int:round_id>/svarkoder")
 def create_code_cards(round_id: int):
     """Make N single-use answer codes for an afsnit, then print every unused card of that afsnit."""
-    if current_user.role not in ("admin", "coordinator"):
+    if not may_make_codes(current_user):
         abort(403)
     round_ = db.session.get(Round, round_id) or abort(404)
     form = code_cards_form(round_)

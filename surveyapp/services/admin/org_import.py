@@ -15,6 +15,7 @@ from sqlalchemy import select
 from ...extensions import db
 from ...models import LEVELS, Unit, User
 from ...models.org import PARENT_LEVEL
+from ..spreadsheets import neutralise
 from . import changelog
 
 logger = logging.getLogger(__name__)
@@ -69,7 +70,9 @@ def export_csv() -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     for unit in units:
-        writer.writerow([unit.code, unit.name, codes.get(unit.parent_id, ""), unit.level,
+        # Names and codes are neutralised like every export (a name "=HYPERLINK(…)" must not run in Excel);
+        # the import takes the leading quote off again, so the file still imports back unchanged.
+        writer.writerow([neutralise(unit.code), neutralise(unit.name), neutralise(codes.get(unit.parent_id, "")), unit.level,
                          "" if unit.headcount is None else unit.headcount, 1 if unit.active else 0])
     return out.getvalue()
 
@@ -90,12 +93,17 @@ def _separator(header: str) -> str | None:
     return None
 
 
+def _unquoted(cell: str) -> str:
+    """A cell of our own export: the quote that neutralised a formula start taken off again."""
+    return cell[1:] if cell.startswith("'") and neutralise(cell[1:]) == cell else cell
+
+
 def _parse_line(line: int, cells: list[str], errors: list) -> Row | None:
     if len(cells) != len(COLUMNS):
         errors.append((line, str(_l("Expected %(expected)d columns but found %(found)d.",
                                     expected=len(COLUMNS), found=len(cells)))))
         return None
-    code, name, parent_code, level, headcount, active = (c.strip() for c in cells)
+    code, name, parent_code, level, headcount, active = (_unquoted(c.strip()) for c in cells)
     before = len(errors)
     if not code:
         errors.append((line, str(_l("The code is missing."))))

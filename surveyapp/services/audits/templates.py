@@ -157,6 +157,13 @@ def code_for(name: str) -> str:
     return code
 
 
+def may_edit(template: AuditTemplate | None, user) -> bool:
+    """Admins edit every template; a coordinator only their own (shared and built-in ones are the admins')."""
+    if user.role == "admin":
+        return True
+    return user.role == "coordinator" and (template is None or template.owner_id == user.id)
+
+
 def save(data: dict, actor, existing: AuditTemplate | None = None) -> AuditTemplate:
     """Create a template, or change one: in place while unused, else as a new version with the same code."""
     from ..admin.changelog import record
@@ -179,5 +186,10 @@ def save(data: dict, actor, existing: AuditTemplate | None = None) -> AuditTempl
         newest = find(existing.code)
         data = {**data, "code": existing.code, "version": newest.version + 1}
     template, _ = install(data)
+    if existing is not None:
+        template.owner_id = existing.owner_id
+    elif getattr(actor, "role", None) == "coordinator":
+        template.owner_id = actor.id
+    db.session.flush()
     record(actor, "audit_template.create", template, None, to_data(template))
     return template
