@@ -36,7 +36,10 @@ def from_environment(instance_path: Path, given: dict) -> dict:
         "SURVEYAPP_PUBLIC_URL": public_url,
         "SURVEYAPP_KIOSK_RESET_SECONDS": int(os.environ.get("SURVEYAPP_KIOSK_RESET_SECONDS", "8")),
         "SURVEYAPP_KIOSK_ABANDON_SECONDS": int(os.environ.get("SURVEYAPP_KIOSK_ABANDON_SECONDS", "900")),
+        # memory:// counts per worker; several workers or instances share redis://host:6379/0 (docs/deploy.md).
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Trusted proxies in front of the app (nginx: 1): the client address is read from X-Forwarded-For.
+        "SURVEYAPP_PROXY_HOPS": int(os.environ.get("SURVEYAPP_PROXY_HOPS", "0")),
         # Secure cookies wherever the app is served over HTTPS, i.e. everywhere but a developer's machine.
         "SESSION_COOKIE_SECURE": public_url.startswith("https://"),
         "REMEMBER_COOKIE_SECURE": public_url.startswith("https://"),

@@ -48,6 +48,13 @@ def refuse_nul() -> None:
 
 
 def init_inputs(app: Flask) -> None:
-    """Bound `<int:>` in routes (before blueprints register) and refuse NUL before any view runs."""
+    """Bound `<int:>` in routes (before blueprints register) and refuse NUL before any view runs; behind
+    SURVEYAPP_PROXY_HOPS trusted proxies, read the client's address, scheme and host from their headers (the
+    throttles key on the real client, not on the proxy)."""
+    hops = app.config.get("SURVEYAPP_PROXY_HOPS", 0)
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
     app.url_map.converters["int"] = BoundedIntegerConverter
     app.before_request(refuse_nul)

@@ -44,7 +44,9 @@ _DUMMY_HASH = generate_password_hash("not a password")
 def authenticate(email: str, password: str) -> User | None:
     """The active user with these credentials, or None."""
     user = find_by_email(email)
-    if user is None:
+    if user is None or not user.password_hash:
+        # The same scrypt work for an unknown address and an invited account with no password yet, so the
+        # answer's timing tells nobody which addresses have accounts.
         check_password_hash(_DUMMY_HASH, password)
         return None
     if not user.check_password(password) or not user.active:

@@ -52,13 +52,15 @@ def _failed(response) -> bool:
 
 
 def _account_key() -> str:
-    """Throttling key per account, so guessing one password from many addresses is slowed down too."""
-    email = (request.form.get("email") or "").strip().lower().encode()
-    return "login:" + hmac.new(current_app.config["SECRET_KEY"].encode(), email, hashlib.sha256).hexdigest()[:32]
+    """Throttling key per (account, client address) pair: failed logins from an attacker's address slow that
+    address's tries at the account, never the owner's own logins from their ward."""
+    email = (request.form.get("email") or "").strip().lower()
+    pair = f"{email}\n{request.remote_addr or ''}".encode()
+    return "login:" + hmac.new(current_app.config["SECRET_KEY"].encode(), pair, hashlib.sha256).hexdigest()[:32]
 
 
-#: Failed logins allowed per client address and per account before the form answers 429 for a while.
-CLIENT_LIMIT = "10 per minute;50 per hour"
+#: Failed logins allowed per client address, and per account from one address, before the form answers 429.
+CLIENT_LIMIT = "30 per minute;200 per hour"
 ACCOUNT_LIMIT = "10 per 15 minutes"
 
 

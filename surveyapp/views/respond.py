@@ -43,7 +43,12 @@ def _failed(response) -> bool:
     return response.status_code == 404
 
 
-throttled = limiter.limit(CODE_TRIES, deduct_when=_failed, scope="respond-slug")
+def _known_link() -> bool:
+    """A valid link is never throttled: only guesses count, and a ward behind one address keeps answering."""
+    return g.get("link") is not None
+
+
+throttled = limiter.limit(CODE_TRIES, deduct_when=_failed, scope="respond-slug", exempt_when=_known_link)
 
 
 @bp.before_request
