@@ -6,6 +6,9 @@ FLASK := $(VENV)/bin/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 export SURVEYAPP_PUBLIC_URL ?= http://$(HOST):$(PORT)
+# gunicorn's concurrency; the app sizes its connection pool and SQLite's busy timeout from the same numbers.
+export SURVEYAPP_WORKERS ?= 2
+export SURVEYAPP_THREADS ?= 4
 
 .PHONY: run test bench bench-exports translations static messages clean-db
 
@@ -34,7 +37,8 @@ run: translations static
 	fi
 	@echo; echo "surveyapp: http://$(HOST):$(PORT)/"; grep 'demo login' instance/demo-login.txt || true; echo
 	@# No access log: it would pair an IP address and a time with /s/<slug> (anonymity).
-	$(VENV)/bin/gunicorn --workers 2 --threads 4 --bind $(HOST):$(PORT) app:app
+	$(VENV)/bin/gunicorn --workers $(SURVEYAPP_WORKERS) --threads $(SURVEYAPP_THREADS) --bind $(HOST):$(PORT) \
+		--control-socket instance/gunicorn-$(PORT).ctl app:app
 
 test: $(VENV)/.installed-dev translations static
 	bash .ci/system-deps

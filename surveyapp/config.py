@@ -24,12 +24,39 @@ def _secret_key(instance_path: Path) -> str:
     return path.read_text().strip()
 
 
+def engine_options(database_url: str, workers: int, threads: int) -> dict:
+    """Pool and lock waits sized from the server's concurrency (SURVEYAPP_WORKERS × SURVEYAPP_THREADS).
+
+    A request holds one connection (see frozen_questionnaire), so a worker needs one per thread, plus the
+    overflow for the odd extra (health checks, a CLI command in the same process). SQLite lets one writer in
+    at a time: every thread of every worker may queue behind it, each holding the lock for a short write, so
+    the busy timeout grows with the number of threads that can wait (5 s at least, 30 s at most)."""
+    options: dict = {"pool_pre_ping": True}
+    if database_url.startswith("sqlite"):
+        options["connect_args"] = {"timeout": sqlite_busy_timeout(workers, threads) / 1000}
+        if ":memory:" in database_url or database_url in ("sqlite://", "sqlite:///"):
+            return options
+    options.update(pool_size=threads + 1, max_overflow=threads, pool_timeout=30)
+    return options
+
+
+def sqlite_busy_timeout(workers: int, threads: int) -> int:
+    """Milliseconds a SQLite writer waits for the lock: 500 ms per thread that may queue, 5-30 s."""
+    return min(max(5000, 500 * workers * threads), 30000)
+
+
 def from_environment(instance_path: Path, given: dict) -> dict:
     """Settings read from the environment, with their defaults; keys in `given` are left to the caller."""
     default_db = f"sqlite:///{instance_path / 'surveyapp.db'}"
     public_url = os.environ.get("SURVEYAPP_PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/")
+    database_url = given.get("SQLALCHEMY_DATABASE_URI") or os.environ.get("DATABASE_URL", default_db)
+    workers = int(os.environ.get("SURVEYAPP_WORKERS", "2"))
+    threads = int(os.environ.get("SURVEYAPP_THREADS", "4"))
     return {
-        "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL", default_db),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SURVEYAPP_WORKERS": workers,
+        "SURVEYAPP_THREADS": threads,
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options(database_url, workers, threads),
         "SECRET_KEY": given.get("SECRET_KEY") or _secret_key(instance_path),
         "SURVEYAPP_MIN_GROUP": int(os.environ.get("SURVEYAPP_MIN_GROUP", "5")),
         "SURVEYAPP_TARGET": float(os.environ.get("SURVEYAPP_TARGET", "0.80")),
@@ -54,7 +81,6 @@ def from_environment(instance_path: Path, given: dict) -> dict:
 
 
 DEFAULTS = {
-    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     "BABEL_DEFAULT_LOCALE": "da",
     "BABEL_DEFAULT_TIMEZONE": "Europe/Copenhagen",
     "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations"),

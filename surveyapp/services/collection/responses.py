@@ -88,7 +88,9 @@ def frozen_questionnaire(questionnaire_id: int) -> Questionnaire:
     cache = current_app.extensions.setdefault("surveyapp.frozen_questionnaires", {})
     questionnaire = cache.get(questionnaire_id)
     if questionnaire is None:
-        with Session(db.engine, expire_on_commit=False) as session:
+        # On the request's own connection: a second pooled connection per request starved the pool under a
+        # burst on cold workers (every thread holding one and waiting for another).
+        with Session(bind=db.session.connection(), expire_on_commit=False) as session:
             questionnaire = session.scalar(
                 select(Questionnaire).where(Questionnaire.id == questionnaire_id).options(
                     selectinload(Questionnaire.scales).selectinload(AnswerScale.options),
