@@ -5,7 +5,9 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
-export SURVEYAPP_PUBLIC_URL ?= http://$(HOST):$(PORT)
+# The public URL in QR codes and links: on 0.0.0.0 (every interface) the machine's name, never 0.0.0.0.
+PUBLIC_HOST := $(if $(filter 0.0.0.0 ::,$(HOST)),$(shell hostname -f 2>/dev/null || hostname),$(HOST))
+export SURVEYAPP_PUBLIC_URL ?= http://$(PUBLIC_HOST):$(PORT)
 # gunicorn's concurrency; the app sizes its connection pool and SQLite's busy timeout from the same numbers.
 export SURVEYAPP_WORKERS ?= 2
 export SURVEYAPP_THREADS ?= 4
@@ -31,11 +33,12 @@ static: $(VENV)/.installed
 
 run: translations static
 	@if [ -z "$$DATABASE_URL" ] && [ ! -f instance/surveyapp.db ]; then \
-		$(FLASK) init-db && $(FLASK) seed-demo | tee instance/demo-login.txt; \
+		$(FLASK) init-db && $(FLASK) seed-demo > instance/demo-login.txt && grep -v 'demo login' instance/demo-login.txt; \
 	else \
 		$(FLASK) init-db >/dev/null; \
 	fi
-	@echo; echo "surveyapp: http://$(HOST):$(PORT)/"; grep 'demo login' instance/demo-login.txt || true; echo
+	@echo; echo "surveyapp: serving on $(HOST):$(PORT); public URL (QR codes, links): $$SURVEYAPP_PUBLIC_URL/"
+	@echo "  (set SURVEYAPP_PUBLIC_URL to change it)"; grep 'demo login' instance/demo-login.txt || true; echo
 	@# No access log: it would pair an IP address and a time with /s/<slug> (anonymity).
 	$(VENV)/bin/gunicorn --workers $(SURVEYAPP_WORKERS) --threads $(SURVEYAPP_THREADS) --bind $(HOST):$(PORT) \
 		--control-socket instance/gunicorn-$(PORT).ctl app:app
@@ -45,6 +48,8 @@ test: $(VENV)/.installed-dev translations static
 	bash .ci/with-postgres $(PY) -m pytest $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-dev translations static
+	@command -v wrk >/dev/null || { echo "installing wrk (Debian)"; SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends wrk; }
 	$(PY) -m bench $(BENCH_ARGS)
 
 # Large downloads with 10 000 and 100 000 responses (docs/benchmarks.md); about 5 minutes.

@@ -33,6 +33,9 @@ def _configure(app: Flask, test_config: dict | None) -> None:
     app.config.update(config.from_environment(Path(app.instance_path), given=test_config))
     app.config.update(test_config)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # WeasyPrint and fontTools log every font and step at INFO: noise in the CLI and in the server's log.
+    for noisy in ("weasyprint", "fontTools"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
 def _init_extensions(app: Flask) -> None:

@@ -1,18 +1,44 @@
 """Operator commands: `flask --app app <command>`. Their names and output formats are a stable interface."""
 import csv
+import functools
+import os
 import sys
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
+from .config import DEFAULT_PUBLIC_URL
 from .extensions import db
 from .models import ROLES
 from .services import questionnaires, users
 from .services.audits import templates as audit_templates
 from .services.collection import links, responses
 from .services.demo import seed as demo
+
+
+def _needs_database(command):
+    """One clear line and exit 1 instead of a traceback when the database is missing or not set up."""
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except (OperationalError, ProgrammingError) as exc:
+            db.session.rollback()
+            message = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc).splitlines()[0]
+            raise click.ClickException(f"the database is not ready ({message}): run `flask --app app init-db` "
+                                       "first, and check DATABASE_URL") from exc
+    return run
+
+
+def _public_url_note() -> None:
+    """Commands that print URLs say which public URL they use when none is configured."""
+    if not os.environ.get("SURVEYAPP_PUBLIC_URL") and current_app.config["SURVEYAPP_PUBLIC_URL"] == DEFAULT_PUBLIC_URL:
+        click.echo(f"note: SURVEYAPP_PUBLIC_URL is not set; URLs use {current_app.config['SURVEYAPP_PUBLIC_URL']}",
+                   err=True)
 
 
 @click.command("init-db")
@@ -35,6 +61,7 @@ def init_db() -> None:
               help="Synthetic responses per staff round (a quarter as many for the patient round).")
 @click.option("--seed", default=2026, show_default=True, type=int, help="Random seed; the same seed gives the same data.")
 @with_appcontext
+@_needs_database
 def seed_demo(responses: int, seed: int) -> None:
     """Fill a fresh database with the NSR hospitals, open rounds and synthetic responses."""
     from flask import current_app
@@ -57,9 +84,22 @@ def seed_demo(responses: int, seed: int) -> None:
 @click.argument("email")
 @click.option("--role", required=True, type=click.Choice(ROLES))
 @click.option("--password", help="Asked for when not given.")
+@click.option("--unit", "unit_codes", multiple=True, metavar="CODE",
+              help="A unit the user sees (with everything below it); repeat for several.")
 @with_appcontext
-def create_user(email: str, role: str, password: str | None) -> None:
-    """Create a user who logs in with EMAIL."""
+@_needs_database
+def create_user(email: str, role: str, password: str | None, unit_codes: tuple[str, ...]) -> None:
+    """Create a user who logs in with EMAIL and sees the units given with --unit (admins see all)."""
+    from sqlalchemy import select
+
+    from .models import Unit
+
+    found = {u.code: u for u in db.session.scalars(select(Unit).where(Unit.code.in_(unit_codes)))} if unit_codes else {}
+    unknown = [code for code in unit_codes if code not in found]
+    if unknown:
+        raise click.ClickException("no unit with code " + ", ".join(unknown))
+    if role != "admin" and not unit_codes:
+        click.echo(f"note: a {role} without --unit sees no units until an admin gives them some", err=True)
     if password is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     if len(password) < 10:
@@ -68,18 +108,27 @@ def create_user(email: str, role: str, password: str | None) -> None:
         user = users.create_user(email, role, password)
     except users.UserError as exc:
         raise click.ClickException(str(exc)) from exc
+    user.units = [found[code] for code in dict.fromkeys(unit_codes)]
     db.session.commit()
-    click.echo(f"created {user.email} ({user.role})")
+    scope = (": " + ", ".join(u.code for u in user.units)) if user.units else ""
+    click.echo(f"created {user.email} ({user.role}){scope}")
 
 
 @click.command("links")
 @click.option("--round", "round_id", type=int, help="Only this round's links.")
 @with_appcontext
+@_needs_database
 def list_links(round_id: int | None) -> None:
     """Print every collection link as CSV: round_id,questionnaire,audience,unit_code,kind,url."""
+    from .models import Round
+
+    if round_id is not None and (not 0 < round_id < 2**31 or db.session.get(Round, round_id) is None):
+        raise click.ClickException(f"there is no round {round_id}")
+    _public_url_note()
+    rows = links.links_for_export(round_id)  # before the header: an error leaves no half a file
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(["round_id", "questionnaire", "audience", "unit_code", "kind", "url"])
-    for rid, code, audience, unit_code, kind, slug in links.links_for_export(round_id):
+    for rid, code, audience, unit_code, kind, slug in rows:
         writer.writerow([rid, code, audience, unit_code, kind, links.link_url(slug)])
 
 
@@ -89,14 +138,19 @@ def list_links(round_id: int | None) -> None:
               help="The PDF file to write.")
 @click.option("--codes", is_flag=True, help="Add the unused answer-code cards after the posters.")
 @with_appcontext
+@_needs_database
 def make_posters(round_id: int, out: str, codes: bool) -> None:
     """Write one PDF with an A4 QR poster per afsnit of a round (and optionally its answer-code cards)."""
     from .models import Round
     from .services.collection import posters
 
-    round_ = db.session.get(Round, round_id)
+    folder = os.path.dirname(os.path.abspath(out))
+    if not os.path.isdir(folder):
+        raise click.ClickException(f"the folder {folder} does not exist")
+    round_ = db.session.get(Round, round_id) if 0 < round_id < 2**31 else None
     if round_ is None:
         raise click.ClickException(f"there is no round {round_id}")
+    _public_url_note()
     try:
         data = posters.pack_pdf(round_, with_codes=codes)
     except posters.PosterError as exc:
@@ -111,6 +165,7 @@ def make_posters(round_id: int, out: str, codes: bool) -> None:
 @click.option("--dry-run", is_flag=True, help="Only report what would change; write nothing.")
 @click.option("--deactivate-missing", is_flag=True, help="Deactivate active units that are not in the file.")
 @with_appcontext
+@_needs_database
 def import_units(file: str, dry_run: bool, deactivate_missing: bool) -> None:
     """Import the organisation from a CSV FILE (code,name,parent_code,level,headcount,active); all or nothing."""
     from flask_babel import force_locale
@@ -145,15 +200,17 @@ def import_units(file: str, dry_run: bool, deactivate_missing: bool) -> None:
 @click.option("--unit", "unit_code", required=True, help="The afsnit's code.")
 @click.option("--count", required=True, type=click.IntRange(1, responses.MAX_CODES), help="How many codes.")
 @with_appcontext
+@_needs_database
 def create_codes(round_id: int, unit_code: str, count: int) -> None:
     """Create COUNT single-use answer codes for an afsnit; print one `CODE URL` a line."""
     from sqlalchemy import select
 
     from .models import Round, Unit
 
-    round_ = db.session.get(Round, round_id)
+    round_ = db.session.get(Round, round_id) if 0 < round_id < 2**31 else None
     if round_ is None:
         raise click.ClickException(f"no round with id {round_id}")
+    _public_url_note()
     unit = db.session.scalar(select(Unit).where(Unit.code == unit_code))
     if unit is None:
         raise click.ClickException(f"no unit with code {unit_code}")
@@ -171,6 +228,7 @@ def create_codes(round_id: int, unit_code: str, count: int) -> None:
 @click.option("--raw", is_flag=True, help="Grant the permission to read anonymised raw responses.")
 @click.option("--scope", "scope_email", help="Limit the token to the units of the user with this e-mail.")
 @with_appcontext
+@_needs_database
 def create_token(name: str, raw: bool, scope_email: str | None) -> None:
     """Create an API token for a BI tool; the token is printed once, alone on the last line."""
     from sqlalchemy import func, select

@@ -4,6 +4,8 @@ import secrets
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+#: Only right on a developer's machine; every command that prints URLs says when it falls back to it.
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:5000"
 
 
 def _secret_key(instance_path: Path) -> str:
@@ -48,7 +50,7 @@ def sqlite_busy_timeout(workers: int, threads: int) -> int:
 def from_environment(instance_path: Path, given: dict) -> dict:
     """Settings read from the environment, with their defaults; keys in `given` are left to the caller."""
     default_db = f"sqlite:///{instance_path / 'surveyapp.db'}"
-    public_url = os.environ.get("SURVEYAPP_PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/")
+    public_url = os.environ.get("SURVEYAPP_PUBLIC_URL", DEFAULT_PUBLIC_URL).rstrip("/")
     database_url = given.get("SQLALCHEMY_DATABASE_URI") or os.environ.get("DATABASE_URL", default_db)
     workers = int(os.environ.get("SURVEYAPP_WORKERS", "2"))
     threads = int(os.environ.get("SURVEYAPP_THREADS", "4"))
