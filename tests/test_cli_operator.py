@@ -46,3 +46,17 @@ def test_links_for_a_missing_round_and_posters_into_a_missing_folder_exit_1(runn
     assert missing.exit_code == 1 and "no round 999" in missing.output and "round_id" not in missing.output
     posters = runner.invoke(args=["posters", "--round", str(round_.id), "--out", str(tmp_path / "nope" / "p.pdf")])
     assert posters.exit_code == 1 and "does not exist" in posters.output
+
+
+def test_import_units_reports_every_error_in_one_run(runner, tmp_path):
+    path = tmp_path / "units.csv"
+    path.write_text("code,name,parent_code,level,headcount,active\n"
+                    "S,Sygehus,,sygehus,,1\n"
+                    "S-A,Afdeling,S,afdeling,,1\n"
+                    "S-A1,Afsnit,S-A,afsnit,many,1\n"        # bad number
+                    "S-A1,Afsnit igen,S-A,afsnit,5,1\n"      # duplicate of a refused line
+                    "S-B1,Afsnit,S-X,afsnit,5,1\n", "utf-8")  # unknown parent
+    result = runner.invoke(args=["import-units", str(path)])
+    assert result.exit_code == 1
+    errors = [line for line in result.output.splitlines() if line.startswith(str(path))]
+    assert [e.split(":")[1] for e in errors] == ["4", "5", "6"], result.output

@@ -146,10 +146,18 @@ def parse(text: str, refused_codes: set | None = None) -> tuple[list[Row], list[
     errors: list[tuple[int, str]] = []
     reader = csv.reader(io.StringIO(text), delimiter=separator)
     next(reader)
+    seen: dict[str, int] = {}
     for cells in reader:
         line = reader.line_num
         if not any(c.strip() for c in cells):
             continue
+        # Duplicates over every line, refused ones too, so one run reports every error of the file.
+        code = _unquoted(cells[0].strip()) if cells else ""
+        if code and code in seen:
+            errors.append((line, str(_l("Duplicate code %(code)s (also on line %(other)d).",
+                                        code=code, other=seen[code]))))
+        elif code:
+            seen[code] = line
         row = _parse_line(line, cells, errors)
         if row is not None:
             rows.append(row)
@@ -159,15 +167,8 @@ def parse(text: str, refused_codes: set | None = None) -> tuple[list[Row], list[
 
 
 def _check_tree(rows: list[Row], existing: dict[str, Unit], errors: list, refused: set[str]) -> None:
-    """Duplicate codes, unknown parents, wrong parent levels and cycles, on the tree as it would be."""
-    seen: dict[str, int] = {}
-    for row in rows:
-        if row.code in seen:
-            errors.append((row.line, str(_l("Duplicate code %(code)s (also on line %(other)d).",
-                                            code=row.code, other=seen[row.code]))))
-        else:
-            seen[row.code] = row.line
-    # The tree after the import: code -> (level, parent code), file rows over the database.
+    """Unknown parents, wrong parent levels and cycles, on the tree as it would be."""
+    # Duplicate codes are reported by parse(), over every line. The tree after the import: code -> (level, parent code), file rows over the database.
     tree = {code: (u.level, u.parent.code if u.parent else None) for code, u in existing.items()}
     lines = {row.code: row.line for row in rows}
     tree.update({row.code: (row.level, row.parent_code) for row in rows})
