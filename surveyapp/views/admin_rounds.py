@@ -111,9 +111,12 @@ def round_view(round_id: int):
     in_round = {u.id for u in round_.units}
     addable = [c for c in rounds_admin.unit_choices(current_user) if c.level == "afsnit" and c.id not in in_round]
     reopen = ReopenForm(data={"closes_at": rounds_admin.to_local(round_.closes_at)})
+    responses = rounds_admin.response_counts(round_)
     return render_template("admin/round.html", round=round_, status=round_.status(), action=ActionForm(),
+                           released=round_.status() == "closed" and bool(responses),
+                           beyond=rounds_admin.beyond_headcount(round_, responses),
                            reopen=reopen, add=AddUnitsForm(), addable=addable,
-                           links=rounds_admin.link_counts(round_), responses=rounds_admin.response_counts(round_),
+                           links=rounds_admin.link_counts(round_), responses=responses,
                            posters_url=_posters_url(round_.id),
                            kiosks=[(unit, link_url(link.slug)) for unit, link in rounds_admin.kiosk_links(round_)])
 
@@ -181,4 +184,5 @@ def round_edit(round_id: int):
             db.session.commit()
             flash(_("The round was saved."), "success")
             return redirect(url_for("admin.round_view", round_id=round_id))
-    return render_template("admin/round_edit.html", form=form, round=round_)
+    return render_template("admin/round_edit.html", form=form, round=round_,
+                           answered=rounds_admin.has_responses(round_), released=rounds_admin.released(round_))
