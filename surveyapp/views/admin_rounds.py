@@ -51,7 +51,7 @@ def round_new():
             round_ = rounds_admin.create(
                 current_user, db.session.get(Questionnaire, form.questionnaire_id.data) or abort(400), form.name.data,
                 rounds_admin.to_utc(form.opens_at.data), rounds_admin.to_utc(form.closes_at.data), form.units.data,
-                form.target.data / 100, form.min_group.data, cloned_from=source)
+                form.target.data / 100, form.min_group.data, cloned_from=source, codes_only=form.codes_only.data)
         except RoundError as exc:
             form.units.errors.append(str(exc))
         else:
@@ -172,12 +172,13 @@ def round_edit(round_id: int):
     round_ = rounds_admin.get_round(current_user, round_id) or abort(404)
     data = {"name": round_.name, "opens_at": rounds_admin.to_local(round_.opens_at),
             "closes_at": rounds_admin.to_local(round_.closes_at), "target": round(round_.target * 100),
-            "min_group": round_.min_group}
+            "min_group": round_.min_group, "codes_only": round_.codes_only}
     form = RoundEditForm(data=data) if request.method == "GET" else RoundEditForm()
     if form.validate_on_submit():
         try:
             rounds_admin.update(current_user, round_, form.name.data, rounds_admin.to_utc(form.opens_at.data),
-                                rounds_admin.to_utc(form.closes_at.data), form.target.data / 100, form.min_group.data)
+                                rounds_admin.to_utc(form.closes_at.data), form.target.data / 100, form.min_group.data,
+                                codes_only=form.codes_only.data)
         except RoundError as exc:
             form.opens_at.errors.append(str(exc))
         else:

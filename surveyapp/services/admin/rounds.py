@@ -20,7 +20,7 @@ from ..rounds import create_round
 from ..scopes import child_map, descendants, visible_unit_ids
 from . import changelog
 
-ROUND_FIELDS = ("name", "questionnaire_id", "opens_at", "closes_at", "target", "min_group")
+ROUND_FIELDS = ("name", "questionnaire_id", "opens_at", "closes_at", "target", "min_group", "codes_only")
 
 
 class RoundError(ValueError):
@@ -136,7 +136,7 @@ def _units_for(user: User, unit_ids: list[int]) -> list[Unit]:
 
 def create(actor: User, questionnaire: Questionnaire, name: str, opens_at: datetime, closes_at: datetime,
            unit_ids: list[int], target: float, min_group: int, cloned_from: Round | None = None,
-           link_kinds: tuple[str, ...] = ("open",), preset: str | None = None) -> Round:
+           link_kinds: tuple[str, ...] = ("open",), preset: str | None = None, codes_only: bool = False) -> Round:
     """A new round with a link of each of `link_kinds` per afsnit; times in UTC. Raises RoundError on units
     outside the scope. `preset` (e.g. "patient_day") is recorded in the change log."""
     from .questionnaire_editor import problems
@@ -148,6 +148,8 @@ def create(actor: User, questionnaire: Questionnaire, name: str, opens_at: datet
     units = _units_for(actor, unit_ids)
     round_ = create_round(questionnaire, name.strip(), opens_at, closes_at, units, target, min_group,
                           link_kinds=link_kinds)
+    round_.codes_only = codes_only
+    db.session.flush()
     after = _state(round_)
     if cloned_from is not None:
         after["cloned_from"] = cloned_from.id
@@ -184,8 +186,8 @@ def released(round_: Round) -> bool:
 
 
 def update(actor: User, round_: Round, name: str, opens_at: datetime, closes_at: datetime, target: float,
-           min_group: int) -> None:
-    """Change name, times (UTC), target and threshold, within the anonymity rules (docs/anonymity.md).
+           min_group: int, codes_only: bool | None = None) -> None:
+    """Change name, times (UTC), target, threshold and answer-codes-only, within the anonymity rules (docs/anonymity.md).
 
     Once answers have come in the opening time stays and the threshold can only be raised (respondents were
     promised at least the threshold they saw). Once the results are released (closed with answers) the
@@ -209,6 +211,8 @@ def update(actor: User, round_: Round, name: str, opens_at: datetime, closes_at:
     before = _state(round_)
     round_.name, round_.opens_at, round_.closes_at = name.strip(), opens_at, closes_at
     round_.target, round_.min_group = target, min_group
+    if codes_only is not None:
+        round_.codes_only = codes_only
     db.session.flush()
     after = _state(round_)
     if after != before:

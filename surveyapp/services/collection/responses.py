@@ -34,7 +34,8 @@ class LinkUnavailable(Exception):
     """A collection link that cannot take answers now; `reason` says why and picks the page and status."""
 
     #: reason -> HTTP status of the page the respondent sees.
-    STATUS = {"invalid": 400, "unknown": 404, "planned": 403, "closed": 410, "inactive": 410, "used": 410}
+    STATUS = {"invalid": 400, "unknown": 404, "planned": 403, "closed": 410, "inactive": 410, "used": 410,
+              "codes_only": 403}
 
     def __init__(self, reason: str, link: CollectionLink | None = None):
         super().__init__(reason)
@@ -124,6 +125,8 @@ def check_open(link: CollectionLink | None, now: datetime | None = None) -> Coll
         raise LinkUnavailable("inactive", link)
     if link.kind == "code" and link.used:
         raise LinkUnavailable("used", link)
+    if link.round.codes_only and link.kind != "code":
+        raise LinkUnavailable("codes_only", link)
     return link
 
 
