@@ -171,6 +171,7 @@ def clone_defaults(round_: Round) -> dict:
         "closes_at": to_local(round_.closes_at + year),
         "target": round(round_.target * 100),
         "min_group": round_.min_group,
+        "codes_only": round_.codes_only,
         "units": [u.id for u in round_.units if u.active],
     }
 
