@@ -143,3 +143,22 @@ def test_the_issues_example_a_100_percent_parent_over_hidden_afsnit_is_hidden():
     leaves = {"G1": Tally(7, 7), "G2": Tally(1, 1), "G3": Tally(4, 4), "M1": Tally(30, 20)}
     _sizes, _tallies, _tree, hidden, cells = decide(parent_of, leaves, 5)
     assert {"G2", "G3"} <= hidden and "GYN" in cells and "G1" not in cells
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(2, 6), st.lists(st.tuples(st.sampled_from(["da", "en", "ar"]), st.sampled_from([1, 2, 3, None]),
+                                             st.sampled_from([1, 2])), min_size=0, max_size=40))
+def test_raw_data_blanking_leaves_every_shown_combination_with_at_least_k_rows(k, values):
+    """Within a reported unit of at least k rows, blanking leaves no combination of language and background
+    answers (blanks included) shared by fewer than k rows."""
+    from collections import Counter
+
+    from surveyapp.services.results.raw import _refine, _Row
+
+    if 0 < len(values) < k:
+        values = values * k  # a reported unit holds at least k rows (reported_units)
+    rows = [_Row(i, i, 1, language, {"faggruppe": group, "alder": age}) for i, (language, group, age)
+            in enumerate(values)]
+    _refine(rows, ["language", "faggruppe", "alder"], k)
+    combos = Counter((r.language, r.background["faggruppe"], r.background["alder"]) for r in rows)
+    assert not combos or min(combos.values()) >= k, combos
