@@ -83,7 +83,7 @@ def build(database_url: str, sizes: list[int]) -> dict:
         rng = random.Random(2026)
         ids = {"sygehus": units[0].id, "rounds": {}}
         for size in sizes:
-            opens = utcnow() - timedelta(days=10)
+            opens = utcnow() - timedelta(days=40)  # closed ten days ago: results are released only then
             round_ = create_round(questionnaire, f"Bench {size}", opens, opens + timedelta(days=30), afsnit, 0.8, 5)
             db.session.commit()
             ids["rounds"][size] = round_.id

@@ -79,6 +79,7 @@ class RoundForm(FlaskForm):
                              invalid_value_message=NOT_A_NUMBER, validators=[
         InputRequired(message=_l("Enter the anonymity threshold.")),
         NumberRange(min=3, max=1000, message=_l("Enter a threshold of at least 3."))])
+    codes_only = BooleanField(_l("Answer codes only (no open link): every answer needs a single-use code card"))
     units = MultiCheckboxField(_l("Afsnit"), coerce=int, validate_choice=False)
 
     def validate_closes_at(self, field):

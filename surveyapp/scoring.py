@@ -273,3 +273,45 @@ def weakest(scores: Mapping[str, Score], count: int = 3) -> list[str]:
     ranked = [(s.percent, position, code) for position, (code, s) in enumerate(scores.items())
               if s.percent is not None]
     return [code for _, _, code in sorted(ranked)[:count]]
+
+
+def _unanimous(tally: Tally) -> bool:
+    """A tally with answers that are all positive or all negative: it tells every member's answer."""
+    return tally.n > 0 and tally.positive in (0, tally.n)
+
+
+def attribute_suppress(tallies: Mapping[K, Tally], children: Mapping[K, Sequence[K]],
+                       hidden: Iterable[K]) -> frozenset[K]:
+    """The cells (one measure per node) to hide so no shown cell tells what a hidden group answered.
+
+    `tallies` hold every node's tally (answers sit at the leaves; inner nodes are their sums), `children`
+    the tree, `hidden` the groups already hidden (`suppress`). A shown cell U is hidden too while a reader
+    could work out, from U and shown cells below it, a part containing hidden answers that is unanimous
+    (0 % or 100 %): either the hidden part left after subtracting every shown cell below U (this covers a
+    shown 0 %/100 % over a hidden group), or the hidden cells among U's children taken together (U minus its
+    shown children). Repeats until nothing changes, so hiding U moves the check up to U's parent.
+    """
+    cells = {node for node in hidden if node in tallies}
+    nodes = list(tallies)
+
+    def uncovered(node: K) -> Tally:
+        total = Tally()
+        for child in children.get(node, ()):
+            if child in cells:
+                total += uncovered(child) if children.get(child) else tallies[child]
+        return total
+
+    changed = True
+    while changed:
+        changed = False
+        for node in nodes:
+            if node in cells or not children.get(node):
+                continue
+            direct = Tally()
+            for child in children[node]:
+                if child in cells:
+                    direct += tallies[child]
+            if _unanimous(uncovered(node)) or _unanimous(direct):
+                cells.add(node)
+                changed = True
+    return frozenset(cells)

@@ -48,3 +48,24 @@ def count_queries():
         yield counter
     finally:
         event.remove(db.engine, "before_cursor_execute", before)
+
+
+def close_round(round_: Round) -> Round:
+    """Close the round now (results are released only once a round has closed); flushes."""
+    from datetime import timedelta
+
+    from surveyapp.timeutil import utcnow
+
+    round_.closes_at = max(utcnow() - timedelta(seconds=1), round_.opens_at + timedelta(seconds=1))
+    db.session.flush()
+    return round_
+
+
+def closed(days: int = 30) -> dict:
+    """make_round(**closed(), ...): a round that opened `days` ago and has just closed, so its results are out."""
+    from datetime import datetime, timedelta
+
+    from surveyapp.timeutil import utcnow
+
+    now: datetime = utcnow()
+    return {"opens": now - timedelta(days=days), "closes": now - timedelta(seconds=1)}

@@ -6,7 +6,7 @@ import pytest
 
 from surveyapp.extensions import db
 from surveyapp.services.results.counts import clear_cache
-from tests.results_helpers import add_responses, count_queries, tryg
+from tests.results_helpers import add_responses, closed, count_queries, tryg
 
 KEYS = ("tryg_som_patient", "laere_af_haendelser", "ledelse_foelger_op")
 
@@ -124,7 +124,7 @@ def test_coordinator_sees_only_their_units(client, login_as, rounds, org):
 @pytest.mark.parametrize("path", ["", "/opfoelgning", "/enhed/X-A1", "/enhed/X-A1/fritekst"])
 def test_a_round_outside_the_scope_is_not_found(client, login_as, make_org, make_round, org, path):
     other = make_org("X")
-    foreign = make_round(questionnaire="hvad-er-vigtigt-for-dig", units=list(other.values()))
+    foreign = make_round(**closed(), questionnaire="hvad-er-vigtigt-for-dig", units=list(other.values()))
     login_as("coordinator", units=[org["H"]])
     assert client.get(f"/koordinator/runde/{foreign.id}{path}").status_code == 404
     assert client.get(f"/koordinator/runde/{foreign.id + 1000}{path}").status_code == 404
@@ -149,7 +149,7 @@ def test_follow_up_shows_responses_per_day_and_lowest_rate_first(client, login_a
 
 @pytest.fixture
 def patient_round(make_round, org):
-    round_ = make_round(questionnaire="hvad-er-vigtigt-for-dig", units=list(org.values()))
+    round_ = make_round(**closed(), questionnaire="hvad-er-vigtigt-for-dig", units=list(org.values()))
     day = round_.opens_at.date()
     add_responses(round_, org["H-A1"], [{"tryg_indlagt": 5, "vigtigt_for_dig": "Ro om natten."}] * 3, on=day)
     add_responses(round_, org["H-A1"], [{"tryg_indlagt": 2, "vigtigt_for_dig": "Good food."}], on=day + timedelta(1),

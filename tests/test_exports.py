@@ -10,7 +10,7 @@ from surveyapp.extensions import db
 from surveyapp.scoring import Tally, score
 from surveyapp.services.results.counts import clear_cache, round_results
 from surveyapp.services.spreadsheets import EXCEL_DA, PLAIN, Column, Sheet, csv_cell, iter_csv, neutralise, write_xlsx
-from tests.results_helpers import add_responses, count_queries, tryg
+from tests.results_helpers import add_responses, closed, count_queries, tryg
 
 
 @pytest.fixture
@@ -20,7 +20,7 @@ def org(make_org):
 
 @pytest.fixture
 def staff_round(make_round, org):
-    round_ = make_round(units=list(org.values()), min_group=5)
+    round_ = make_round(**closed(), units=list(org.values()), min_group=5)
     add_responses(round_, org["H-A1"], tryg(5, 4, 4, 3, 2, None))  # 3 of 5 valid positive
     add_responses(round_, org["H-A2"], tryg(5, 5, 5, 5, 4))         # 5 of 5
     add_responses(round_, org["H-B1"], tryg(5, 5))                  # 2: below the threshold
@@ -218,28 +218,46 @@ def test_raw_csv_has_one_row_per_response_and_hides_small_wards(client, login_as
     login_as("admin")
     rows = read_csv(client.get(f"/koordinator/download/runde/{round_with_text.id}/svar.csv?format=plain"), ",")
     assert len(rows) == 6 + 7 + 2 + 7
-    assert list(rows[0])[:5] == ["response_id", "round_id", "unit_code", "date", "language"]
+    assert list(rows[0])[:4] == ["response_id", "round_id", "unit_code", "language"]  # no date: the round says when
     assert "tryg_som_patient" in rows[0] and "faggruppe" in rows[0] and "kommentar" not in rows[0]
     assert {r["unit_code"] for r in rows} == {"H-A1", "H-A2", "H-B"}
     assert sorted(r["tryg_som_patient"] for r in rows if r["unit_code"] == "H-A1") == ["", "2", "3", "4", "4", "5"]
-    assert {r["date"] for r in rows} == {round_with_text.opens_at.date().isoformat()}
 
 
-def test_free_text_only_when_asked_and_neutralised_in_csv_and_xlsx(client, login_as, round_with_text):
+def test_staff_comments_never_travel_in_raw_data(client, login_as, round_with_text):
     login_as("admin")
     base = f"/koordinator/download/runde/{round_with_text.id}"
+    rows = read_csv(client.get(f"{base}/svar.csv?text=1&format=plain"), ",")
+    assert rows and "kommentar" not in rows[0]
+    sheet = load_workbook(io.BytesIO(client.get(f"{base}/svar.xlsx?text=1").data)).worksheets[0]
+    assert "kommentar" not in [c.value for c in sheet[1]]
+    assert not any("calc" in str(c.value) for row in sheet.iter_rows() for c in row)
+
+
+@pytest.fixture
+def patient_round_with_text(make_round, org):
+    round_ = make_round(**closed(), questionnaire="hvad-er-vigtigt-for-dig", units=list(org.values()))
+    texts = ["=cmd|' /C calc'!A0", "-mere tid", None, None, None]
+    add_responses(round_, org["H-A2"], [{"tryg_indlagt": 5, **({"vigtigt_for_dig": t} if t else {})} for t in texts])
+    db.session.commit()
+    return round_
+
+
+def test_free_text_only_when_asked_and_neutralised_in_csv_and_xlsx(client, login_as, patient_round_with_text):
+    login_as("admin")
+    base = f"/koordinator/download/runde/{patient_round_with_text.id}"
     rows = read_csv(client.get(f"{base}/svar.csv?text=1"), ";")
-    assert sorted(r["kommentar"] for r in rows if r["kommentar"]) == ["'-mere tid", "'=cmd|' /C calc'!A0"]
+    assert sorted(r["vigtigt_for_dig"] for r in rows if r["vigtigt_for_dig"]) == ["'-mere tid", "'=cmd|' /C calc'!A0"]
     book = load_workbook(io.BytesIO(client.get(f"{base}/svar.xlsx?text=1").data))
     sheet = book.worksheets[0]
     header = [c.value for c in sheet[1]]
-    texts = sorted(row[header.index("kommentar")].value for row in sheet.iter_rows(min_row=2)
-                   if row[header.index("kommentar")].value)
+    texts = sorted(row[header.index("vigtigt_for_dig")].value for row in sheet.iter_rows(min_row=2)
+                   if row[header.index("vigtigt_for_dig")].value)
     assert texts == ["'-mere tid", "'=cmd|' /C calc'!A0"]
-    assert all(row[header.index("kommentar")].data_type == "s" for row in sheet.iter_rows(min_row=2)
-               if row[header.index("kommentar")].value)
-    assert "kommentar" not in [c.value for c in load_workbook(io.BytesIO(client.get(f"{base}/svar.xlsx").data))
-                               .worksheets[0][1]]
+    assert all(row[header.index("vigtigt_for_dig")].data_type == "s" for row in sheet.iter_rows(min_row=2)
+               if row[header.index("vigtigt_for_dig")].value)
+    assert "vigtigt_for_dig" not in [c.value for c in load_workbook(io.BytesIO(client.get(f"{base}/svar.xlsx").data))
+                                     .worksheets[0][1]]
 
 
 def test_excel_download_of_a_round_runs_a_few_grouped_queries(client, login_as, staff_round):

@@ -9,7 +9,7 @@ from surveyapp.extensions import db
 from surveyapp.formatting import percent as format_pct
 from surveyapp.services.results.counts import load_round
 from surveyapp.timeutil import utcnow
-from tests.results_helpers import add_responses, tryg
+from tests.results_helpers import add_responses, closed, tryg
 
 
 @pytest.fixture
@@ -24,7 +24,7 @@ def rounds(make_round, org):
     baseline = make_round(units=list(org.values()), opens=start, closes=start + timedelta(days=30), name="Baseline 2025")
     add_responses(baseline, org["H-A1"], tryg(5, 4, 2, 2, 1))
     add_responses(baseline, org["H-A2"], tryg(5, 5, 5, 5, 5))
-    current = make_round(units=list(org.values()), name="Opfølgning 2026")
+    current = make_round(**closed(), units=list(org.values()), name="Opfølgning 2026")
     add_responses(current, org["H-A1"], tryg(5, 4, 4, 4, 2, None))
     add_responses(current, org["H-A2"], tryg(5, 5, 5, 5, 4))
     add_responses(current, org["H-B1"], tryg(5, 5))
@@ -104,7 +104,7 @@ def test_reports_respect_the_scope(client, login_as, rounds, org):
 
 
 def test_patient_round_report_and_csv_have_no_staff_response_rate(client, login_as, make_round, org, tmp_path):
-    round_ = make_round(questionnaire="hvad-er-vigtigt-for-dig", units=list(org.values()), name="Patientdag")
+    round_ = make_round(**closed(), questionnaire="hvad-er-vigtigt-for-dig", units=list(org.values()), name="Patientdag")
     add_responses(round_, org["H-A1"], [{"tryg_indlagt": v} for v in (5, 5, 4, 2, 1)]
                   + [{"tryg_indlagt": 5, "vigtigt_for_dig": "=ro om natten"}])
     db.session.commit()

@@ -129,7 +129,13 @@ FREE_TEXTS = {
 
 
 def _coordinator_reads(app, make_user, round_id, unit_id) -> str:
-    """The afsnit's free-text page as its coordinator sees it, from a browser of their own."""
+    """The afsnit's free-text page as its coordinator sees it, from a browser of their own, once the round
+    has closed (free texts are released then)."""
+    from surveyapp.models import Round
+    from tests.results_helpers import close_round
+
+    close_round(db.session.get(Round, round_id))
+    db.session.commit()
     unit = db.session.get(Unit, unit_id)
     coordinator = make_user("coordinator", units=[unit])
     browser = app.test_client()

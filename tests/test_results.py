@@ -9,7 +9,7 @@ from surveyapp.models import Answer, Response
 from surveyapp.services.results.counts import load_round, round_results
 from surveyapp.services.results.dashboard import round_table
 from surveyapp.services.scopes import visible_unit_ids
-from tests.results_helpers import add_responses, count_queries, tryg
+from tests.results_helpers import add_responses, closed, count_queries, tryg
 
 
 @pytest.fixture
@@ -19,7 +19,7 @@ def org(make_org):
 
 @pytest.fixture
 def staff_round(make_round, org):
-    round_ = make_round(units=list(org.values()), min_group=5)
+    round_ = make_round(**closed(), units=list(org.values()), min_group=5)
     add_responses(round_, org["H-A1"], tryg(5, 4, 4, 3, 2, None))  # 6 respondents, 3 of 5 valid positive
     add_responses(round_, org["H-A2"], tryg(5, 5, 5, 5, 4))         # 5 of 5
     add_responses(round_, org["H-B1"], tryg(5, 5))                  # 2 respondents: below the threshold
@@ -64,7 +64,7 @@ def test_dimension_rows_follow_the_items(staff_round):
 
 
 def test_reverse_scored_item_is_reversed_in_the_database_path(make_round, org):
-    round_ = make_round(units=list(org.values()))
+    round_ = make_round(**closed(), units=list(org.values()))
     add_responses(round_, org["H-A1"], [{"svaert_at_sige_til": v} for v in (1, 2, 2, 4, 5, None)])
     db.session.commit()
     row = by_unit(round_results(round_), "svaert_at_sige_til")["H-A1"]
@@ -86,7 +86,7 @@ def test_dashboard_table_is_in_hierarchy_order_with_key_items(staff_round):
 
 
 def test_loading_a_round_takes_the_same_few_queries_for_more_data(make_round, org):
-    round_ = make_round(units=list(org.values()))
+    round_ = make_round(**closed(), units=list(org.values()))
     add_responses(round_, org["H-A1"], tryg(4, 5))
     db.session.commit()
     db.session.expire_all()
@@ -111,7 +111,7 @@ answers = st.lists(st.tuples(st.sampled_from(["H-A1", "H-A2", "H-B1"]),
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=answers)
 def test_database_roll_ups_equal_a_direct_computation_over_raw_answers(make_round, org, rows):
-    round_ = make_round(units=list(org.values()), min_group=1)
+    round_ = make_round(**closed(), units=list(org.values()), min_group=1)
     for unit_code, given_answers in rows:
         add_responses(round_, org[unit_code], [given_answers])
     db.session.commit()
@@ -151,7 +151,7 @@ def test_a_new_response_is_counted_although_counts_are_cached(staff_round, org):
 def test_saq_scale_scores_from_the_database_match_the_respondents_means(make_round, org):
     from surveyapp.services.results.breakdowns import saq_scores
 
-    round_ = make_round(units=list(org.values()), min_group=1)
+    round_ = make_round(**closed(), units=list(org.values()), min_group=1)
     add_responses(round_, org["H-A1"], [
         {"tryg_som_patient": 4, "laere_af_haendelser": 5},      # Sikkerhedsklima 4.5 -> 87.5
         {"tryg_som_patient": 2, "laere_af_haendelser": None},   # 2 -> 25

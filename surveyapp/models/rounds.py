@@ -1,7 +1,7 @@
 """Survey rounds and their collection links."""
 from datetime import datetime
 
-from sqlalchemy import Column, CheckConstraint, ForeignKey, String, Table
+from sqlalchemy import Column, CheckConstraint, ForeignKey, String, Table, false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -37,6 +37,9 @@ class Round(db.Model):
     target: Mapped[float]
     #: Anonymity threshold: groups with fewer respondents are never shown.
     min_group: Mapped[int]
+    #: Answers only through single-use answer codes: the open link takes none (against padding, see
+    #: docs/anonymity.md).
+    codes_only: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     questionnaire: Mapped[Questionnaire] = relationship()

@@ -52,7 +52,7 @@ def round_new():
             round_ = rounds_admin.create(
                 current_user, db.session.get(Questionnaire, form.questionnaire_id.data) or abort(400), form.name.data,
                 rounds_admin.to_utc(form.opens_at.data), rounds_admin.to_utc(form.closes_at.data), form.units.data,
-                form.target.data / 100, form.min_group.data, cloned_from=source)
+                form.target.data / 100, form.min_group.data, cloned_from=source, codes_only=form.codes_only.data)
         except RoundError as exc:
             form.units.errors.append(str(exc))
         else:
@@ -112,9 +112,12 @@ def round_view(round_id: int):
     in_round = {u.id for u in round_.units}
     addable = [c for c in rounds_admin.unit_choices(current_user) if c.level == "afsnit" and c.id not in in_round]
     reopen = ReopenForm(data={"closes_at": rounds_admin.to_local(round_.closes_at)})
+    responses = rounds_admin.response_counts(round_)
     return render_template("admin/round.html", round=round_, status=round_.status(), action=ActionForm(),
+                           released=round_.status() == "closed" and bool(responses),
+                           beyond=rounds_admin.beyond_headcount(round_, responses),
                            reopen=reopen, add=AddUnitsForm(), addable=addable,
-                           links=rounds_admin.link_counts(round_), responses=rounds_admin.response_counts(round_),
+                           links=rounds_admin.link_counts(round_), responses=responses,
                            posters_url=_posters_url(round_.id),
                            kiosks=[(unit, link_url(link.slug)) for unit, link in rounds_admin.kiosk_links(round_)])
 
@@ -170,16 +173,18 @@ def round_edit(round_id: int):
     round_ = rounds_admin.get_round(current_user, round_id) or abort(404)
     data = {"name": round_.name, "opens_at": rounds_admin.to_local(round_.opens_at),
             "closes_at": rounds_admin.to_local(round_.closes_at), "target": round(round_.target * 100),
-            "min_group": round_.min_group}
+            "min_group": round_.min_group, "codes_only": round_.codes_only}
     form = RoundEditForm(data=data) if request.method == "GET" else RoundEditForm()
     if form.validate_on_submit():
         try:
             rounds_admin.update(current_user, round_, form.name.data, rounds_admin.to_utc(form.opens_at.data),
-                                rounds_admin.to_utc(form.closes_at.data), form.target.data / 100, form.min_group.data)
+                                rounds_admin.to_utc(form.closes_at.data), form.target.data / 100, form.min_group.data,
+                                codes_only=form.codes_only.data)
         except RoundError as exc:
             form.opens_at.errors.append(str(exc))
         else:
             db.session.commit()
             flash(_("The round was saved."), "success")
             return redirect(url_for("admin.round_view", round_id=round_id))
-    return render_template("admin/round_edit.html", form=form, round=round_)
+    return render_template("admin/round_edit.html", form=form, round=round_,
+                           answered=rounds_admin.has_responses(round_), released=rounds_admin.released(round_))

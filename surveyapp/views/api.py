@@ -19,7 +19,7 @@ from ..services.admin.tokens import verify_token
 from ..services.audits.exports import audit_dict, audit_rows
 from ..services.results import api_data
 from ..services.results.exports import API_RESULT_COLUMNS, api_result_dict, api_result_rows
-from ..services.results.raw import iter_raw_responses
+from ..services.results.raw import NotReleased, iter_raw_responses
 from ..services.scopes import visible_unit_ids
 from ..services.spreadsheets import PLAIN, iter_csv
 
@@ -162,7 +162,10 @@ def responses(round_id: int):
     round_ = _round(round_id)
     limit, after = _limit(RESPONSES_MAX_LIMIT), _int_arg("after")
     with_text = request.args.get("text") in ("1", "true")
-    page = list(iter_raw_responses(round_, g.visible, with_text, after=after, limit=limit + 1))
+    try:
+        page = list(iter_raw_responses(round_, g.visible, with_text, after=after, limit=limit + 1))
+    except NotReleased:
+        return _error(409, "Raw responses are served once the round has closed.")
     more = len(page) > limit
     page = page[:limit]
     logger.info("raw responses of round %s read by token %s", round_.id, g.api_token.id)

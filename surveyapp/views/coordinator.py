@@ -82,7 +82,7 @@ def round_results(round_id: int):
     readable = {row.unit.id for row in table.rows
                 if row.unit.level == "afsnit" and may_read_free_text(current_user, row.unit.id)}
     return render_template("coordinator/round_results.html", round=round_, table=table, labels=_labels(round_),
-                           readable=readable if round_.questionnaire.audience == "patient" else set())
+                           readable=readable if round_.status() == "closed" else set())
 
 
 @bp.get("/runde/<int:round_id>/enhed/<code>")
@@ -92,7 +92,7 @@ def unit_results(round_id: int, code: str):
     report = unit_report(round_, unit.id, _lang())
     if report is None:
         abort(404)
-    may_read = (round_.questionnaire.audience == "patient" and unit.level == "afsnit"
+    may_read = (round_.status() == "closed" and unit.level == "afsnit"
                 and may_read_free_text(current_user, unit.id))
     return render_template("coordinator/unit_results.html", round=round_, report=report,
                            chart=item_chart(report), may_read=may_read)
@@ -109,8 +109,8 @@ def round_follow_up(round_id: int):
 def unit_free_texts(round_id: int, code: str):
     round_ = _round_or_404(round_id)
     unit = _unit_or_404(code)
-    # Patients' texts only: staff comments on a small afsnit could point at a colleague.
-    if round_.questionnaire.audience != "patient" or unit.level != "afsnit" or unit not in round_.units:
+    # Staff comments too, within the rules of followup.free_texts (docs/anonymity.md).
+    if unit.level != "afsnit" or unit not in round_.units:
         abort(404)
     if not may_read_free_text(current_user, unit.id):
         abort(403)

@@ -2,6 +2,7 @@
 import logging
 
 from flask import Blueprint, Response, abort, render_template, request, stream_with_context
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..inputs import db_int
@@ -9,7 +10,7 @@ from ..models import LEVELS
 from ..services.access import NotVisible, narrow, round_for, unit_for
 from ..services.results import reports
 from ..services.results.exports import ResultDownload
-from ..services.results.raw import iter_raw_responses, raw_columns
+from ..services.results.raw import NotReleased, iter_raw_responses, raw_columns
 from ..services.scopes import visible_unit_ids
 from ..services.spreadsheets import FLAVOURS, Sheet, iter_csv, iter_xlsx
 
@@ -109,7 +110,10 @@ def raw_responses(round_id: int, fmt: str):
     round_, visible, unit = _round_and_scope(round_id)
     with_text = request.args.get("text") == "1"
     columns = raw_columns(round_, with_text)
-    rows = iter_raw_responses(round_, visible, with_text)
+    try:
+        rows = iter_raw_responses(round_, visible, with_text)
+    except NotReleased:
+        abort(409, _("Raw data is served once the round has closed."))
     name = f"svar-{round_.id}{_suffix(unit)}{'-fritekst' if with_text else ''}"
     logger.info("raw responses of round %s (free text: %s) downloaded by user %s", round_.id, with_text,
                 current_user.id)

@@ -3,13 +3,13 @@ from playwright.sync_api import Page, expect
 
 from surveyapp.extensions import db
 from tests.conftest import PASSWORD
-from tests.results_helpers import add_responses
+from tests.results_helpers import add_responses, closed
 
 
 def test_coordinator_reads_the_dashboard_and_a_unit_page_on_a_phone(page: Page, live_server, make_user,
                                                                      make_org, make_round):
     org = make_org("H")
-    round_ = make_round(units=list(org.values()), name="Forårsmåling")
+    round_ = make_round(**closed(), units=list(org.values()), name="Forårsmåling")
     answers = {"tryg_som_patient": 4, "laere_af_haendelser": 2, "ledelse_foelger_op": 5, "faggruppe": 2}
     add_responses(round_, org["H-A1"], [answers] * 8)
     db.session.commit()

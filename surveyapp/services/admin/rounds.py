@@ -20,7 +20,7 @@ from ..rounds import create_round
 from ..scopes import child_map, descendants, visible_unit_ids
 from . import changelog
 
-ROUND_FIELDS = ("name", "questionnaire_id", "opens_at", "closes_at", "target", "min_group")
+ROUND_FIELDS = ("name", "questionnaire_id", "opens_at", "closes_at", "target", "min_group", "codes_only")
 
 
 class RoundError(ValueError):
@@ -136,7 +136,7 @@ def _units_for(user: User, unit_ids: list[int]) -> list[Unit]:
 
 def create(actor: User, questionnaire: Questionnaire, name: str, opens_at: datetime, closes_at: datetime,
            unit_ids: list[int], target: float, min_group: int, cloned_from: Round | None = None,
-           link_kinds: tuple[str, ...] = ("open",), preset: str | None = None) -> Round:
+           link_kinds: tuple[str, ...] = ("open",), preset: str | None = None, codes_only: bool = False) -> Round:
     """A new round with a link of each of `link_kinds` per afsnit; times in UTC. Raises RoundError on units
     outside the scope. `preset` (e.g. "patient_day") is recorded in the change log."""
     from .questionnaire_editor import problems
@@ -148,6 +148,8 @@ def create(actor: User, questionnaire: Questionnaire, name: str, opens_at: datet
     units = _units_for(actor, unit_ids)
     round_ = create_round(questionnaire, name.strip(), opens_at, closes_at, units, target, min_group,
                           link_kinds=link_kinds)
+    round_.codes_only = codes_only
+    db.session.flush()
     after = _state(round_)
     if cloned_from is not None:
         after["cloned_from"] = cloned_from.id
@@ -169,22 +171,49 @@ def clone_defaults(round_: Round) -> dict:
         "closes_at": to_local(round_.closes_at + year),
         "target": round(round_.target * 100),
         "min_group": round_.min_group,
+        "codes_only": round_.codes_only,
         "units": [u.id for u in round_.units if u.active],
     }
 
 
+def has_responses(round_: Round) -> bool:
+    """Whether any answer has come in to the round."""
+    return db.session.scalar(select(func.count()).select_from(Response).where(Response.round_id == round_.id)) > 0
+
+
+def released(round_: Round) -> bool:
+    """Whether the round's results are released: it has closed with answers. Its data is final from then on."""
+    return round_.status() == "closed" and has_responses(round_)
+
+
 def update(actor: User, round_: Round, name: str, opens_at: datetime, closes_at: datetime, target: float,
-           min_group: int) -> None:
-    """Change name, times (UTC), target and threshold. Once answers have come in, the opening time stays."""
+           min_group: int, codes_only: bool | None = None) -> None:
+    """Change name, times (UTC), target, threshold and answer-codes-only, within the anonymity rules (docs/anonymity.md).
+
+    Once answers have come in the opening time stays and the threshold can only be raised (respondents were
+    promised at least the threshold they saw). Once the results are released (closed with answers) the
+    closing time and the threshold are frozen: reopening would let new answers move the cover, and a second,
+    different suppression of the same final data could be combined with the first.
+    """
     if closes_at <= opens_at:
         raise RoundError(_("The round must close after it opens."))
-    has_responses = db.session.scalar(select(func.count()).select_from(Response)
-                                      .where(Response.round_id == round_.id)) > 0
-    if has_responses and opens_at != round_.opens_at:
+    answered = has_responses(round_)
+    if answered and opens_at != round_.opens_at:
         raise RoundError(_("Answers have come in: the opening time can no longer change."))
+    if answered and min_group < round_.min_group:
+        raise RoundError(_("Answers have come in: the anonymity threshold can be raised but never lowered, "
+                           "since respondents were promised at least %(n)d.", n=round_.min_group))
+    if answered and round_.status() == "closed":
+        if closes_at != round_.closes_at:
+            raise RoundError(_("The results of this round are released: it cannot be reopened. "
+                               "A repeat is a new round."))
+        if min_group != round_.min_group:
+            raise RoundError(_("The results of this round are released: the anonymity threshold is frozen."))
     before = _state(round_)
     round_.name, round_.opens_at, round_.closes_at = name.strip(), opens_at, closes_at
     round_.target, round_.min_group = target, min_group
+    if codes_only is not None:
+        round_.codes_only = codes_only
     db.session.flush()
     after = _state(round_)
     if after != before:
@@ -221,6 +250,9 @@ def reopen(actor: User, round_: Round, closes_at: datetime) -> None:
     """Open a closed round again until `closes_at` (UTC, in the future)."""
     if round_.status() != "closed":
         raise RoundError(_("Only a closed round can be reopened."))
+    if has_responses(round_):
+        raise RoundError(_("The results of this round are released: it cannot be reopened. "
+                           "A repeat is a new round."))
     if closes_at <= utcnow():
         raise RoundError(_("The new closing time must be in the future."))
     before = _state(round_)
@@ -234,6 +266,14 @@ def link_counts(round_: Round) -> dict[int, int]:
     return dict(db.session.execute(select(CollectionLink.unit_id, func.count())
                                    .where(CollectionLink.round_id == round_.id)
                                    .group_by(CollectionLink.unit_id)).all())
+
+
+def beyond_headcount(round_: Round, responses: dict[int, int]) -> list[tuple[Unit, int]]:
+    """(afsnit, answers beyond its headcount) of a staff round: a warning sign of padding (docs/anonymity.md)."""
+    if round_.questionnaire.audience != "staff":
+        return []
+    return [(unit, responses[unit.id] - unit.headcount) for unit in round_.units
+            if unit.headcount is not None and responses.get(unit.id, 0) > unit.headcount]
 
 
 def response_counts(round_: Round) -> dict[int, int]:

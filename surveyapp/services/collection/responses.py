@@ -3,6 +3,8 @@
 Nothing here stores or logs who answered: no IP address, user agent, time of day or cookie id, and never an
 answer or a free text. The submission date is the day in Copenhagen.
 """
+import hashlib
+import hmac
 import logging
 import re
 import secrets
@@ -32,7 +34,8 @@ class LinkUnavailable(Exception):
     """A collection link that cannot take answers now; `reason` says why and picks the page and status."""
 
     #: reason -> HTTP status of the page the respondent sees.
-    STATUS = {"invalid": 400, "unknown": 404, "planned": 403, "closed": 410, "inactive": 410, "used": 410}
+    STATUS = {"invalid": 400, "unknown": 404, "planned": 403, "closed": 410, "inactive": 410, "used": 410,
+              "codes_only": 403}
 
     def __init__(self, reason: str, link: CollectionLink | None = None):
         super().__init__(reason)
@@ -124,6 +127,8 @@ def check_open(link: CollectionLink | None, now: datetime | None = None) -> Coll
         raise LinkUnavailable("inactive", link)
     if link.kind == "code" and link.used:
         raise LinkUnavailable("used", link)
+    if link.round.codes_only and link.kind != "code":
+        raise LinkUnavailable("codes_only", link)
     return link
 
 
@@ -173,17 +178,29 @@ def build_answers(questionnaire: Questionnaire, answers: dict) -> list[Answer]:
     return [_answer(items[code], value) for code, value in answers.items() if value not in (None, "")]
 
 
+def stored_key(idempotency_key: str) -> str:
+    """What the response stores for the form's key: an HMAC under the app's secret, 64 hex characters.
+
+    The respondent's session holds the form key itself; the database never does, so a copy of the session
+    cookie cannot be matched against the stored responses without the server's secret (docs/anonymity.md).
+    """
+    secret = current_app.config["SECRET_KEY"]
+    secret = secret.encode() if isinstance(secret, str) else secret
+    return hmac.new(secret, b"idempotency:" + idempotency_key.encode(), hashlib.sha256).hexdigest()
+
+
 def find_by_key(idempotency_key: str) -> Response | None:
     """The response a form with this key stored, if any."""
-    return db.session.scalar(select(Response).where(Response.idempotency_key == idempotency_key))
+    return db.session.scalar(select(Response).where(Response.idempotency_key == stored_key(idempotency_key)))
 
 
 def already_stored(link: CollectionLink | None, idempotency_key: str | None) -> bool:
-    """True if this link already stored the response of the form with this key (a resubmission)."""
+    """True if a form with this key already stored its response in this link's round and afsnit (a
+    resubmission); responses record the round and afsnit, never which card answered."""
     if link is None or not IDEMPOTENCY_KEY.match(idempotency_key or ""):
         return False
     stored = find_by_key(idempotency_key)
-    return stored is not None and stored.link_id == link.id
+    return stored is not None and (stored.round_id, stored.unit_id) == (link.round_id, link.unit_id)
 
 
 def _claim_code(link: CollectionLink) -> bool:
@@ -215,9 +232,10 @@ def submit_response(link: CollectionLink, answers: dict, idempotency_key: str, l
         if stored is not None:
             return Submission(stored, created=False)
         raise LinkUnavailable("used", link)
-    response = Response(round_id=link.round_id, unit_id=link.unit_id, link_id=link.id,
+    # A single-use code is marked used on the code; the response does not record which card answered.
+    response = Response(round_id=link.round_id, unit_id=link.unit_id, link_id=None if link.kind == "code" else link.id,
                         submitted_on=today or today_local(), language=language,
-                        idempotency_key=idempotency_key, answers=rows)
+                        idempotency_key=stored_key(idempotency_key), answers=rows)
     db.session.add(response)
     try:
         db.session.flush()

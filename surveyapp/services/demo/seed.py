@@ -160,7 +160,8 @@ def _respond(rng: random.Random, round_: Round, count: int, levels: dict[int, fl
 
 
 def seed(responses: int = 800, seed: int = 2026, min_group: int = 5, target: float = 0.8) -> DemoSummary:
-    """Fill an empty database with the NSR organisation, three rounds and synthetic responses."""
+    """Fill an empty database with the NSR organisation, four rounds (two closed with released results, a
+    staff round and a patient day open) and synthetic responses."""
     if db.session.scalar(select(func.count()).select_from(Unit)):
         raise DemoError("the database already has an organisation; seed-demo fills a fresh database only")
     rng = random.Random(seed)
@@ -171,7 +172,11 @@ def seed(responses: int = 800, seed: int = 2026, min_group: int = 5, target: flo
     today = datetime.combine(utcnow().date(), datetime.min.time())
     baseline = create_round(staff, "Patientsikkerhedskultur, baseline", today - timedelta(days=386),
                             today - timedelta(days=344), afsnit, target, min_group)
-    current = create_round(staff, "Patientsikkerhedskultur, opfølgning", today - timedelta(days=21),
+    # Results are released when a round closes (docs/anonymity.md): the follow-up has closed and shows its
+    # results with the change since the baseline; the running round shows who has answered, per afsnit.
+    current = create_round(staff, "Patientsikkerhedskultur, opfølgning", today - timedelta(days=63),
+                           today - timedelta(days=7), afsnit, target, min_group)
+    running = create_round(staff, "Patientsikkerhedskultur, løbende måling", today - timedelta(days=6),
                            today + timedelta(days=21), afsnit, target, min_group)
     day = create_round(patient, "Hvad er vigtigt for dig?-dagen", today - timedelta(days=2),
                        today + timedelta(days=5), afsnit, target, min_group, link_kinds=("open", "kiosk"))
@@ -179,6 +184,7 @@ def seed(responses: int = 800, seed: int = 2026, min_group: int = 5, target: flo
     small = {u.id for u in rng.sample(afsnit, 3)}
     total = _respond(rng, baseline, responses, {k: v - 0.07 for k, v in levels.items()}, small)
     total += _respond(rng, current, responses, levels, small)
+    total += _respond(rng, running, max(responses // 3, 1), {k: min(0.98, v + 0.02) for k, v in levels.items()}, small)
     total += _respond(rng, day, max(responses // 4, 1), {k: min(0.98, v + 0.05) for k, v in levels.items()}, small)
     logins = []
     by_code = {u.code: u for u in units}
@@ -190,4 +196,4 @@ def seed(responses: int = 800, seed: int = 2026, min_group: int = 5, target: flo
     db.session.flush()
     seed_audits(rng, [u for u in afsnit if u.code.startswith("SLA-")], user)
     logger.info("demo data seeded: %d units, %d responses (seed %s)", len(units), total, seed)
-    return DemoSummary(units=len(units), rounds=3, responses=total, logins=logins)
+    return DemoSummary(units=len(units), rounds=4, responses=total, logins=logins)

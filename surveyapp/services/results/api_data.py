@@ -56,6 +56,6 @@ def rounds(visible: set[int] | None) -> list[dict]:
 
 
 def response_dict(response: RawResponse) -> dict:
-    """An anonymised response: id, unit_code, date, language and answers (item code -> value or null)."""
-    return {"id": response.response_id, "unit_code": response.unit_code, "date": response.date.isoformat(),
-            "language": response.language, "answers": response.answers}
+    """An anonymised response: id (a pseudonym), unit_code, language and answers (item code -> value or null)."""
+    return {"id": response.response_id, "unit_code": response.unit_code, "language": response.language,
+            "answers": response.answers}

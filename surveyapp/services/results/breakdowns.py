@@ -167,7 +167,7 @@ def background_breakdown(round_: Round, data: RoundData, unit_id: int, item: Ite
     for g in groups:
         if g is None and not respondents[None]:
             continue
-        is_hidden = (unit_id, g) in hidden
+        is_hidden = (unit_id, g) in hidden or not data.released  # nothing per group before the round closes
         scores = [score(tally_values(s, counts.get((g, s.code), {})) if not is_hidden else Tally(),
                         data.target, is_hidden) for s in key]
         rows.append(GroupRow(g, names.get(g, ""), None if is_hidden else respondents[g], is_hidden, scores))

@@ -30,7 +30,8 @@ from sqlalchemy.orm import selectinload
 
 from ...extensions import db
 from ...models import Answer, AnswerScale, Item, Response, Round, Unit, round_units
-from ...scoring import ItemSpec, Score, Tally, dimension_tallies, roll_up, score, suppress, tally_values
+from ...scoring import (ItemSpec, Score, Tally, attribute_suppress, dimension_tallies, roll_up, score, suppress,
+                        tally_values)
 
 #: The top of the suppression tree: the round's total over all sygehuse.
 ROOT = -1
@@ -97,6 +98,11 @@ class RoundData:
     item_ids: dict[str, int] = field(default_factory=dict)
     #: Identifies the answers counted, for caching further grouped queries (see `cached`).
     fingerprint: tuple = ()
+    #: True once the round has closed: answer results are released only then, on the final data.
+    released: bool = True
+    #: item code or dimension -> the units whose cell of it is hidden (groups in `hidden`, plus attribute
+    #: disclosure: see scoring.attribute_suppress).
+    hidden_cells: dict[str, frozenset[int]] = field(default_factory=dict)
 
     def children(self, unit_id: int) -> list[int]:
         return [u for u in self.order if self.units[u].parent_id == unit_id]
@@ -107,12 +113,16 @@ class RoundData:
 
     def item_score(self, unit_id: int, code: str) -> Score:
         self._check(unit_id)
-        return score(self.tallies.get(unit_id, {}).get(code, Tally()), self.target, unit_id in self.hidden)
+        return score(self.tallies.get(unit_id, {}).get(code, Tally()), self.target, self.cell_hidden(unit_id, code))
 
     def dimension_score(self, unit_id: int, dimension: str) -> Score:
         self._check(unit_id)
         tallies = dimension_tallies(self.items, self.tallies.get(unit_id, {}))
-        return score(tallies.get(dimension, Tally()), self.target, unit_id in self.hidden)
+        return score(tallies.get(dimension, Tally()), self.target, self.cell_hidden(unit_id, dimension))
+
+    def cell_hidden(self, unit_id: int, code: str) -> bool:
+        """Whether the unit's result on an item or dimension is hidden (its group, or attribute disclosure)."""
+        return unit_id in self.hidden or unit_id in self.hidden_cells.get(code, frozenset())
 
     def response_rate(self, unit_id: int) -> float | None:
         """Respondents per head of staff, in percent; None without a headcount."""
@@ -219,14 +229,52 @@ def load_round(round_: Round, within: set[int] | None = None, items: list[Item] 
     uncounted = roll_up({leaf: 1 for leaf in leaves if leaf not in set(counted)}, parent_of, 0)
     order = _tree_order(units)
     position = {unit_id: i for i, unit_id in enumerate(order)}
-    hidden = suppress(respondents, hierarchy_relations(units), round_.min_group, order=position.get)
+    released = round_.status() == "closed"
+    # Answer results are released once, when the round has closed: a closed round takes no answers and is
+    # never reopened (services.admin.rounds), so this suppression is decided on the final data and every
+    # page, file and API answer of the round shows the same cells. While open, every group is hidden.
+    hidden = (suppress(respondents, hierarchy_relations(units), round_.min_group, order=position.get)
+              if released else frozenset(units))
     dimensions = list(dict.fromkeys(s.dimension for s in specs.values() if s.dimension))
+    hidden_cells = cells_to_hide(units, tallies, hidden, list(specs.values()), dimensions,
+                                 complete=set(u for u in units if not uncounted.get(u)))
     return RoundData(round_.id, round_.target, round_.min_group, list(specs.values()), units, order, respondents,
                      # Headcount is the staff number: a rate for patients' answers would mean nothing.
                      headcounts(units, leaves) if round_.questionnaire.audience == "staff" else {},
                      tallies, hidden, dimensions,
                      complete=frozenset(u for u in units if not uncounted.get(u)),
-                     item_ids={spec.code: item_id for item_id, spec in specs.items()}, fingerprint=fingerprint)
+                     item_ids={spec.code: item_id for item_id, spec in specs.items()}, fingerprint=fingerprint,
+                     released=released, hidden_cells=hidden_cells)
+
+
+def cells_to_hide(units: dict[int, UnitInfo], tallies: dict[int, dict[str, Tally]], hidden: frozenset[int],
+                  specs: list[ItemSpec], dimensions: list[str], complete: set[int]) -> dict[str, frozenset[int]]:
+    """Per item, the cells hidden against attribute disclosure; per dimension, every unit where one of its
+    items is hidden at or below the unit, so a shown dimension adds nothing to the shown items.
+
+    Computed over the counted units only (`complete`); the rule looks down the tree, so a scope that is
+    closed downwards gets the same cells as the whole organisation.
+    """
+    children: dict[int, list[int]] = defaultdict(list)
+    for unit in units.values():
+        if unit.parent_id in units:
+            children[unit.parent_id].append(unit.id)
+    counted = [u for u in units if u in complete]
+    result: dict[str, frozenset[int]] = {}
+    for spec in specs:
+        result[spec.code] = attribute_suppress({u: tallies[u].get(spec.code, Tally()) for u in counted},
+                                               children, hidden)
+    for dimension in dimensions:
+        codes = [s.code for s in specs if s.dimension == dimension]
+        marked = {u for code in codes for u in result[code] if u not in hidden}
+        above = set()
+        for unit_id in marked:
+            node = units[unit_id].parent_id
+            while node is not None and node in units:
+                above.add(node)
+                node = units[node].parent_id
+        result[dimension] = frozenset(marked | above)
+    return result
 
 
 #: Results of grouped queries by (the round's fingerprint, what was asked). Responses never change once

@@ -1,7 +1,13 @@
-"""Following a round while it is open (responses per day, response rate per afsnit) and the patients'
-free-text answers, which only the afsnit's coordinators (and admins) may read."""
+"""Following a round while it is open (responses per day, response rate per afsnit) and the free-text
+answers, which only the afsnit's coordinators (and admins) may read once the round has closed.
+
+Anonymity (docs/anonymity.md): the per-day series is shown only for a group of at least the round's
+threshold; free texts appear only after the round closes; staff comments only for an afsnit at or above the
+threshold, and never with a day or language; patients' texts of an afsnit under the threshold lose theirs.
+"""
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -38,6 +44,8 @@ class FollowUp:
     respondents: int
     headcount: int | None
     response_rate: float | None
+    #: True when the series per day is left out: the group followed is under the threshold.
+    days_hidden: bool = False
 
 
 def follow_up(round_: Round, visible_unit_ids: set[int] | None) -> FollowUp:
@@ -63,7 +71,10 @@ def follow_up(round_: Round, visible_unit_ids: set[int] | None) -> FollowUp:
     total = sum(r.respondents for r in rows)
     known = [r.headcount for r in rows]
     headcount = sum(known) if rows and all(h is not None for h in known) else None
-    return FollowUp(_days(round_, by_day), rows, total, headcount, total / headcount * 100 if headcount else None)
+    # A day series of a small group tells on which day each of its few respondents answered.
+    days_hidden = sum(by_day.values()) < round_.min_group
+    return FollowUp([] if days_hidden else _days(round_, by_day), rows, total, headcount,
+                    total / headcount * 100 if headcount else None, days_hidden)
 
 
 def _days(round_: Round, by_day: dict[date, int]) -> list[DayCount]:
@@ -76,10 +87,22 @@ def _days(round_: Round, by_day: dict[date, int]) -> list[DayCount]:
 
 @dataclass(frozen=True)
 class FreeText:
-    day: date
-    language: str
+    #: None where the day or language could point at a respondent (staff comments, small afsnit).
+    day: date | None
+    language: str | None
     question: str
     text: str
+
+
+@dataclass(frozen=True)
+class FreeTexts:
+    """What the free-text page shows: the texts, or why there are none."""
+
+    #: False while the round is open: nothing is released before it closes.
+    released: bool
+    #: False for staff comments of an afsnit under the threshold: they are not shown at all.
+    shown: bool
+    texts: list[FreeText]
 
 
 def may_read_free_text(user: User, unit_id: int) -> bool:
@@ -87,13 +110,30 @@ def may_read_free_text(user: User, unit_id: int) -> bool:
     return user.is_admin or (user.role == "coordinator" and can_see(user, unit_id))
 
 
-def free_texts(round_: Round, unit_id: int, lang: str) -> list[FreeText]:
-    """The afsnit's free-text answers in the round, newest first."""
+def free_texts(round_: Round, unit_id: int, lang: str) -> FreeTexts:
+    """The afsnit's free-text answers once the round has closed, within the anonymity rules above.
+
+    Patients' texts of an afsnit at or above the threshold come newest first with day and language; every
+    other text comes shuffled, without either, so neither order nor date ties a text to a response.
+    """
+    if round_.status() != "closed":
+        return FreeTexts(False, False, [])
+    respondents = db.session.scalar(select(func.count()).select_from(Response)
+                                    .where(Response.round_id == round_.id, Response.unit_id == unit_id))
+    small = respondents < round_.min_group
+    staff = round_.questionnaire.audience == "staff"
+    if staff and small:
+        return FreeTexts(True, False, [])
     rows = db.session.execute(
         select(Response.submitted_on, Response.language, Item.text, Answer.text)
         .join(Response, Response.id == Answer.response_id).join(Item, Item.id == Answer.item_id)
         .where(Response.round_id == round_.id, Response.unit_id == unit_id, Item.kind == "text",
                Answer.text.is_not(None))
         .order_by(Response.submitted_on.desc(), Response.id.desc()))
-    return [FreeText(day, language, question.get(lang) or question.get("da", ""), text)
-            for day, language, question, text in rows]
+    detailed = not (staff or small)
+    texts = [FreeText(day if detailed else None, language if detailed else None,
+                      question.get(lang) or question.get("da", ""), text)
+             for day, language, question, text in rows]
+    if not detailed:
+        random.SystemRandom().shuffle(texts)
+    return FreeTexts(True, True, texts)
