@@ -44,8 +44,11 @@ def _failed(response) -> bool:
 
 
 def _known_link() -> bool:
-    """A valid link is never throttled: only guesses count, and a ward behind one address keeps answering."""
-    return g.get("link") is not None
+    """A valid open or kiosk link is never throttled: only guesses count, and a ward behind one address keeps
+    answering. A single-use code is the secret being guessed, so once an address is throttled a right guess
+    is refused like a wrong one (429), or the throttle would tell right from wrong at full speed."""
+    link = g.get("link")
+    return link is not None and link.kind != "code"
 
 
 throttled = limiter.limit(CODE_TRIES, deduct_when=_failed, scope="respond-slug", exempt_when=_known_link)
