@@ -19,7 +19,7 @@ def score_text(result: Score, min_group: int) -> str:
         return _("hidden (< %(n)s)", n=min_group)
     if result.percent is None:
         return _("no answers")
-    return f"{percent(result.percent)} {MET if result.met else MISSED}"
+    return f"{percent(result.percent, target=result.target)} {MET if result.met else MISSED}"
 
 
 def item_chart(report: UnitReport) -> Markup:
