@@ -5,7 +5,7 @@ correct when every applicable criterion is answered yes; a sample where nothing 
 share correct is taken over applicable samples only, and the template's rule decides "implemented":
 "k of n" (9 of 10: the share must reach k/n over at least n applicable samples) or a target share (90 %).
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from statistics import median as _median
 
@@ -109,10 +109,14 @@ class Signal:
     direction: str  # "up" or "down" (above/below the median for a shift)
     start: int  # index of the first point
     end: int  # index of the last point, inclusive
+    #: The indexes of the points that make the signal: without the points on the median (shift) or the
+    #: repeated values (trend) between start and end, which neither count nor break it.
+    points: tuple[int, ...] = field(default=(), compare=False)
 
     @property
     def length(self) -> int:
-        return self.end - self.start + 1
+        """How many points make the signal: the number its words give ("6 audits in a row")."""
+        return len(self.points) if self.points else self.end - self.start + 1
 
 
 def median(values: list[float]) -> float | None:
@@ -131,11 +135,11 @@ def shifts(values: list[float], center: float | None = None, length: int = SHIFT
         side = "up" if value > center else "down"
         if side != run_side:
             if len(run) >= length:
-                found.append(Signal("shift", run_side, run[0], run[-1]))
+                found.append(Signal("shift", run_side, run[0], run[-1], tuple(run)))
             run_side, run = side, []
         run.append(index)
     if len(run) >= length:
-        found.append(Signal("shift", run_side, run[0], run[-1]))
+        found.append(Signal("shift", run_side, run[0], run[-1], tuple(run)))
     return found
 
 
@@ -147,11 +151,11 @@ def trends(values: list[float], length: int = TREND_LENGTH) -> list[Signal]:
         step = "up" if v1 > v0 else "down"
         if step != direction:
             if len(run) >= length:
-                found.append(Signal("trend", direction, run[0][0], run[-1][0]))
+                found.append(Signal("trend", direction, run[0][0], run[-1][0], tuple(i for i, _ in run)))
             direction, run = step, [(i0, v0)]
         run.append((i1, v1))
     if direction and len(run) >= length:
-        found.append(Signal("trend", direction, run[0][0], run[-1][0]))
+        found.append(Signal("trend", direction, run[0][0], run[-1][0], tuple(i for i, _ in run)))
     return found
 
 

@@ -86,3 +86,16 @@ def test_run_chart_signals_are_listed_in_order():
 @pytest.mark.parametrize("values", [[], [0.5]])
 def test_short_series_have_no_signals(values):
     assert run_chart_signals(values) == []
+
+
+def test_a_shift_counts_only_the_points_off_the_median():
+    # median 0.5; above it 0.9 x7 with two points on the median in between: 7 points make it, not 9.
+    values = [0.1, 0.2, 0.3, 0.9, 0.5, 0.9, 0.9, 0.5, 0.9, 0.9, 0.9, 0.9, 0.1, 0.2, 0.5, 0.3]
+    signal = next(s for s in shifts(values) if s.direction == "up")
+    assert (signal.start, signal.end, signal.length) == (3, 11, 7)
+    assert signal.points == (3, 5, 6, 8, 9, 10, 11)
+
+
+def test_a_trend_counts_only_the_points_that_change():
+    signal = trends([0.5, 0.6, 0.6, 0.7, 0.7, 0.8, 0.9])[0]
+    assert (signal.start, signal.end, signal.length, signal.points) == (0, 6, 5, (0, 1, 3, 5, 6))

@@ -201,3 +201,19 @@ def test_run_chart_downloads_as_a_pdf_with_the_same_numbers(client, login_as, wa
     assert "ISBAR ved vagtoverlevering" in text and "Afsnit A1" in text
     assert "6/10" in text and "9/10" in text and "Side 1 / 1" in text
     assert client.get(f"/audit/resultater/{ward.id + 100}/isbar-vagtoverlevering.pdf").status_code == 404
+
+
+def test_run_chart_words_count_only_the_points_that_make_the_signal(client, login_as, ward, make_user, tmp_path):
+    import subprocess
+
+    # median 0.5; the six audits above it are interrupted by two on the median: "6 audits", not 8.
+    record_finished(ward, make_user("admin"),
+                    [0.2, 0.3, 0.2, 0.3, 0.5, 0.8, 0.9, 0.5, 0.8, 0.9, 0.5, 0.8, 0.9, 0.2, 0.3, 0.2])
+    login_as("coordinator", units=[ward])
+    page = client.get(f"/audit/resultater/{ward.id}/isbar-vagtoverlevering").get_data(as_text=True)
+    assert "Skift: 6 audits i træk over medianen" in page and "8 audits i træk" not in page
+    response = client.get(f"/audit/resultater/{ward.id}/isbar-vagtoverlevering.pdf")
+    (tmp_path / "chart.pdf").write_bytes(response.data)
+    text = subprocess.run(["pdftotext", str(tmp_path / "chart.pdf"), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "Skift: 6 audits i træk over medianen" in " ".join(text.split())

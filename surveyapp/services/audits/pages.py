@@ -78,7 +78,7 @@ def run_chart_page_data(user: User, unit_id: int, template_code: str, lang: str)
     if chart is None:
         return {"unit": unit, "template_name": template.text(lang), "chart": None, "svg": None, "signals": [],
                 "points": [], "template_code": template_code, "rule": rule_text(template)}
-    highlighted = {i for s in chart.signals for i in range(s.start, s.end + 1)}
+    highlighted = {i for s in chart.signals for i in s.points}
     text = ChartText(
         title=_("Run chart: %(template)s, %(unit)s", template=template.text(lang), unit=unit.name),
         median=_("Median %(share)s", share=format_percent(chart.median)),
