@@ -72,6 +72,16 @@ def meets(rule: Rule, tally: Tally) -> bool:
     return Fraction(tally.correct, tally.applicable) >= rule.threshold
 
 
+def missing_samples(rule: Rule, tally: Tally) -> int:
+    """Applicable samples still needed before the rule can decide (9 of 10 with 9 applicable: 1)."""
+    return max(0, rule.minimum_samples - tally.applicable)
+
+
+def implemented_count(rule: Rule, tallies: list[Tally]) -> tuple[int, int]:
+    """(afsnit implemented, afsnit measured) under a roll-up: shown beside the pooled share ("3 af 4 afsnit")."""
+    return sum(meets(rule, t) for t in tallies), len(tallies)
+
+
 def tally_samples(samples: list[dict[str, str]], criteria: list[str]) -> tuple[Tally, dict[str, Tally]]:
     """Overall and per-criterion counts of applicable and correct answers over samples."""
     per_criterion = {}

@@ -217,3 +217,24 @@ def test_run_chart_words_count_only_the_points_that_make_the_signal(client, logi
     text = subprocess.run(["pdftotext", str(tmp_path / "chart.pdf"), "-"], capture_output=True, text=True,
                           check=True).stdout
     assert "Skift: 6 audits i træk over medianen" in " ".join(text.split())
+
+
+def test_results_explain_a_missing_sample_and_count_implemented_afsnit(client, login_as, make_org, make_user):
+    org = make_org()
+    admin = make_user("admin")
+    template = audit_templates.find("isbar-vagtoverlevering")  # 9 of 10
+    audit = audits.start_audit(template, org["H-A1"], admin, date(2026, 10, 1))
+    for number in range(1, 11):
+        answer = "na" if number == 10 else "yes"  # nothing applied in the tenth sample
+        audits.save_sample(audit, number, {c.id: answer for c in template.criteria}, None)
+    audits.finish(audit, None)
+    db.session.commit()
+    record_finished(org["H-A2"], admin, [1.0])
+    login_as("coordinator", units=[org["H"]])
+    page = client.get("/audit/resultater?template=isbar-vagtoverlevering").get_data(as_text=True)
+    row = page[page.index("Afsnit A1</a>"):].split("</tr>")[0]
+    assert "9 af 9 relevante — der mangler 1 stikprøve" in row and "✘ Nej" not in row
+    department = page[page.index("<strong>Afdeling A</strong>"):].split("</tr>")[0]
+    assert "19/19" in department and "1 af 2 afsnit" in department
+    shown = client.get(f"/audit/{audit.id}").get_data(as_text=True)
+    assert "9 af 9 relevante — der mangler 1 stikprøve" in shown
