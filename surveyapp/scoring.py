@@ -125,6 +125,16 @@ class Change:
     test: str = Z_TEST
 
 
+def decoded_options(options: Sequence[tuple[int, bool, bool]], reverse: bool) -> dict[int, bool]:
+    """value -> whether that raw answer counts as positive, from the scale's (value, positive, not applicable)
+    options: mirrored on the scale for a reverse-scored item, so "Helt uenig" (1) is positive for "Det er svært
+    at sige til, …"; a not-applicable option is never positive."""
+    valid = [value for value, _positive, na in options if not na]
+    positive = {value for value, is_positive, na in options if is_positive and not na}
+    spec = ItemSpec("", frozenset(positive), frozenset(valid), reverse)
+    return {value: (not na) and bool(valid) and spec.is_positive(value) for value, _positive, na in options}
+
+
 def tally_values(item: ItemSpec, value_counts: Mapping[int | None, int]) -> Tally:
     """The tally of one item from value -> count; None (not applicable) and unknown values are left out."""
     n = positive = 0

@@ -33,6 +33,8 @@ class RawResponse:
     date: date
     language: str
     answers: dict[str, int | str | None]
+    #: Item codes answered "ved ikke / ikke relevant" (None in `answers`, like an item left unanswered).
+    not_applicable: frozenset[str] = frozenset()
 
 
 def raw_items(round_: Round, with_text: bool) -> list[Item]:
@@ -72,17 +74,20 @@ def iter_raw_responses(round_: Round, visible: set[int] | None, with_text: bool 
         ids = select(Response.id).where(*filters).order_by(Response.id).limit(limit).scalar_subquery()
         filters = [Response.id.in_(ids)]
     query = (select(Response.id, Response.unit_id, Response.submitted_on, Response.language,
-                    Answer.item_id, Answer.value, Answer.text)
+                    Answer.item_id, Answer.value, Answer.text, Answer.not_applicable)
              .outerjoin(Answer, and_(Answer.response_id == Response.id, Answer.item_id.in_(list(items) or [-1])))
              .where(*filters).order_by(Response.id)
              .execution_options(yield_per=YIELD_PER))
     rows = db.session.execute(query)
     for (response_id, unit_id, day, language), answers in itertools.groupby(rows, key=lambda r: tuple(r[:4])):
         values: dict[str, int | str | None] = {}
-        for *_, item_id, value, text in answers:
+        not_applicable = set()
+        for *_, item_id, value, text, na in answers:
             if item_id is not None:
                 values[items[item_id].code] = text if text is not None else value
-        yield RawResponse(response_id, round_.id, reported[unit_id], day, language, values)
+                if na:
+                    not_applicable.add(items[item_id].code)
+        yield RawResponse(response_id, round_.id, reported[unit_id], day, language, values, frozenset(not_applicable))
 
 
 def raw_columns(round_: Round, with_text: bool) -> list[Column]:
@@ -91,6 +96,9 @@ def raw_columns(round_: Round, with_text: bool) -> list[Column]:
                Column("unit_code", "unit_code"), Column("date", "date", kind="date"),
                Column("language", "language", width=8)]
     for item in raw_items(round_, with_text):
+        # "Ved ikke" is written as the scale's own not-applicable value (9), an unanswered item stays empty.
+        na = item.scale.not_applicable_value if item.scale is not None else None
         columns.append(Column(item.code, item.code, kind="text" if item.kind == "text" else "int",
-                              get=lambda r, code=item.code: r.answers.get(code), width=40 if item.kind == "text" else 8))
+                              get=lambda r, code=item.code, na=na: na if code in r.not_applicable else r.answers.get(code),
+                              width=40 if item.kind == "text" else 8))
     return columns
