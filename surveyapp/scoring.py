@@ -209,6 +209,11 @@ def display_percent(value: float, decimals: int = 1, target: float | None = None
     return shown
 
 
+def rate_looks_wrong(response_rate: float | None) -> bool:
+    """A response rate above 100 % (more responses than staff): most likely the headcount is out of date."""
+    return response_rate is not None and response_rate > 100 + _EPS
+
+
 def respondent_scale_score(items: Sequence[ItemSpec], answers: Mapping[str, int | None]) -> float | None:
     """One respondent's SAQ score over items: mean of scored values mapped to 0-100, None without any answer.
 

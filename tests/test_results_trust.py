@@ -144,3 +144,97 @@ def test_dashboard_shows_a_share_just_below_the_target_below_it(client, login_as
     login_as("admin")
     html = client.get(f"/koordinator/runde/{now.id}").get_data(as_text=True)
     assert "79,9\xa0% <span aria-hidden=\"true\">✗" in html and "80,0\xa0% <span aria-hidden=\"true\">✗" not in html
+
+
+# --- 8. Numbers that look wrong -------------------------------------------------------------------------
+
+def test_a_response_rate_above_100_percent_looks_wrong():
+    from surveyapp.scoring import rate_looks_wrong
+
+    assert rate_looks_wrong(12 / 10 * 100) and not rate_looks_wrong(100.0) and not rate_looks_wrong(None)
+
+
+def test_dashboard_flags_more_responses_than_staff(client, login_as, make_round, make_org):
+    org = make_org("F")
+    org["F-A1"].headcount = 4
+    db.session.commit()
+    now = make_round(units=list(org.values()), name="Nu", opens=datetime(2026, 3, 1), closes=datetime(2026, 4, 1))
+    add_responses(now, org["F-A1"], [staff({}) for _ in range(6)])
+    db.session.commit()
+    login_as("admin")
+    html = client.get(f"/koordinator/runde/{now.id}").get_data(as_text=True)
+    row = html[html.index("/enhed/F-A1\""):].split("</tr>")[0]
+    assert "150,0\xa0%" in row and "flere svar end medarbejdere: tjek medarbejdertallet" in row
+    assert "flere svar end medarbejdere" in unit_page(client, now, "F-A1")
+
+
+def test_admin_units_count_the_responses_below_a_sygehus_and_afdeling(client, login_as, make_round, make_org):
+    from surveyapp.services.admin.units import tree
+
+    org = make_org("U")
+    now = make_round(units=list(org.values()), name="Nu")
+    add_responses(now, org["U-A1"], [staff({}) for _ in range(3)])
+    add_responses(now, org["U-B2"], [staff({}) for _ in range(2)])
+    db.session.commit()
+    admin = login_as("admin")
+    counts = {row.code: row.responses for row in tree(admin)}
+    assert counts == {"U": 5, "U-A": 3, "U-A1": 3, "U-A2": 0, "U-B": 2, "U-B1": 0, "U-B2": 2}
+    html = client.get("/admin/units").get_data(as_text=True)
+    hospital = html[html.index(">Sygehus U<"):].split("</tr>")[0]
+    assert '<td class="num">5</td>' in hospital
+
+
+def test_api_n_is_zero_when_every_answer_was_ved_ikke_and_raw_files_tell_it_from_unanswered(
+        client, login_as, make_round, make_org):
+    import csv
+
+    from surveyapp.services.admin.tokens import create_token
+
+    org = make_org("V")
+    now = make_round(units=list(org.values()), name="Nu", opens=datetime(2026, 3, 1), closes=datetime(2026, 4, 1))
+    answers = [staff({"let_at_spoerge": None}) for _ in range(5)]  # every "let at spørge" answer: ved ikke
+    answers[0].pop("forbedringer_bruges")  # one left unanswered
+    add_responses(now, org["V-A1"], answers)
+    _token, secret = create_token("BI", can_read_raw=True)
+    db.session.commit()
+    headers = {"Authorization": f"Bearer {secret}"}
+    rows = client.get(f"/api/v1/rounds/{now.id}/results?level=afsnit&limit=100", headers=headers).get_json()["items"]
+    row = next(r for r in rows if r["unit_code"] == "V-A1" and r["item_code"] == "let_at_spoerge")
+    assert (row["n"], row["positive"], row["percent"], row["suppressed"]) == (0, 0, None, False)
+    assert row["target"] == 0.8
+
+    login_as("admin")
+    raw = client.get(f"/koordinator/download/runde/{now.id}/svar.csv?format=plain")
+    assert raw.headers["Content-Type"] == "text/csv; charset=utf-8"
+    lines = list(csv.DictReader(io.StringIO(raw.get_data(as_text=True))))
+    assert {line["let_at_spoerge"] for line in lines} == {"9"}  # the scale's "Ved ikke / ikke relevant"
+    assert sorted(line["forbedringer_bruges"] for line in lines) == ["", "4", "4", "4", "4"]
+    results = client.get(f"/koordinator/download/runde/{now.id}/resultater.csv?format=plain")
+    header = results.get_data(as_text=True).splitlines()[0].split(",")
+    assert "target_percent" in header and "target" not in header
+
+
+def test_openapi_documents_the_csv_400_and_the_decoded_options(client):
+    from surveyapp.services.admin.tokens import create_token
+
+    spec = client.get("/api/v1/openapi.json").get_json()
+    assert "400" in spec["paths"]["/rounds/{round_id}/results.csv"]["get"]["responses"]
+    _token, secret = create_token("BI", can_read_raw=False)
+    db.session.commit()
+    found = client.get("/api/v1/questionnaires/patientsikkerhedskultur",
+                       headers={"Authorization": f"Bearer {secret}"}).get_json()
+    reverse = next(i for i in found["items"] if i["code"] == "svaert_at_sige_til")
+    plain = next(i for i in found["items"] if i["code"] == "let_at_spoerge")
+    assert reverse["reverse"] is True and plain["reverse"] is False
+    positive = lambda item: [o["value"] for o in item["options"] if o["positive"]]  # noqa: E731
+    assert positive(plain) == [4, 5] and positive(reverse) == [1, 2]
+    assert [o["value"] for o in reverse["options"] if o["not_applicable"]] == [9]
+
+
+def test_reversed_options_are_mirrored_on_the_scale():
+    from surveyapp.scoring import decoded_options
+
+    options = [(1, False, False), (2, False, False), (3, False, False), (4, True, False), (5, True, False),
+               (9, False, True)]
+    assert decoded_options(options, reverse=False) == {1: False, 2: False, 3: False, 4: True, 5: True, 9: False}
+    assert decoded_options(options, reverse=True) == {1: True, 2: True, 3: False, 4: False, 5: False, 9: False}

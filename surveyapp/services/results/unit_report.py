@@ -9,7 +9,8 @@ from sqlalchemy.orm import joinedload
 
 from ...extensions import db
 from ...models import Questionnaire, Round
-from ...scoring import Change, ScaleScore, Score, Tally, challenges as rank_challenges, two_proportion_test
+from ...scoring import (Change, ScaleScore, Score, Tally, challenges as rank_challenges, rate_looks_wrong,
+                        two_proportion_test)
 from ..scopes import child_map, descendants
 from .breakdowns import Breakdown, background_breakdown, saq_scores
 from .counts import RoundData, UnitInfo, load_round, questionnaire_items
@@ -57,6 +58,11 @@ class UnitReport:
     lowest: list[ItemLine] = ()
     #: Every item meets the target: the lowest are shown as "laveste", without the challenge mark.
     all_meet: bool = False
+
+    @property
+    def rate_looks_wrong(self) -> bool:
+        """More responses than staff: flagged with its likely cause beside the rate."""
+        return rate_looks_wrong(self.response_rate)
 
 
 def previous_round(round_: Round) -> Round | None:
