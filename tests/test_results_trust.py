@@ -238,3 +238,27 @@ def test_reversed_options_are_mirrored_on_the_scale():
                (9, False, True)]
     assert decoded_options(options, reverse=False) == {1: False, 2: False, 3: False, 4: True, 5: True, 9: False}
     assert decoded_options(options, reverse=True) == {1: True, 2: True, 3: False, 4: False, 5: False, 9: False}
+
+
+# --- 3. Reverse-scored items ------------------------------------------------------------------------------
+
+def test_a_reverse_scored_item_is_shown_as_positive_answers_with_a_note(client, login_as, closed_rounds):
+    import openpyxl
+
+    org, _before, now = closed_rounds
+    add_responses(now, org["T-A1"], [staff({"svaert_at_sige_til": 1 if i < 4 else 5}) for i in range(6)])
+    db.session.commit()
+    login_as("admin")
+    html = unit_page(client, now, "T-A1")
+    table = html[html.index("<h2>Alle spørgsmål"):]
+    assert ">Positive svar</th>" in table and ">Enig</th>" not in table
+    row = table[table.index("Det er svært at sige til"):].split("</tr>")[0]
+    assert "omvendt spørgsmål: uenig tæller som positivt svar" in row and "66,7\xa0%" in row  # 4 of 6 disagree
+    chart = html[html.index("<figure"):html.index("</figure>")]
+    assert "Det er svært at sige til" in chart and "omvendt spørgsmål" in chart and "„uenig“ og „helt uenig“" in chart
+    workbook = openpyxl.load_workbook(io.BytesIO(client.get(f"/koordinator/download/runde/{now.id}/resultater.xlsx").data))
+    texts = {cell.value for sheet in workbook.worksheets for cell in sheet["G"]}
+    assert any(t and t.startswith("Det er svært at sige til") and "uenig tæller som positivt" in t for t in texts)
+    pdf = client.get(f"/koordinator/download/runde/{now.id}/rapport/{org['T-A1'].id}.pdf")
+    text = " ".join(" ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf.data)).pages).split())
+    assert "omvendt spørgsmål: uenig tæller som positivt svar" in text

@@ -37,8 +37,11 @@ API_RESULT_COLUMNS = [Column(key, key, get=lambda row, key=key: _api_value(row, 
 
 
 def item_texts(round_: Round, lang: str) -> dict[str, str]:
-    """Item code -> its text in `lang` (Danish as fallback); dimensions stand for themselves."""
-    return {item.code: item.label(lang) for item in round_.questionnaire.items}
+    """Item code -> its text in `lang` (Danish as fallback), with the reverse-scoring note on a reversed item;
+    dimensions stand for themselves."""
+    note = str(_l("reverse-scored: disagreeing counts as positive"))
+    return {item.code: f"{item.label(lang)} ({note})" if item.reverse else item.label(lang)
+            for item in round_.questionnaire.items}
 
 
 def result_columns(texts: dict[str, str]) -> list[Column]:

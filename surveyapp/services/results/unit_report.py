@@ -27,6 +27,8 @@ class ItemLine:
     challenge: bool
     previous: Score | None
     change: Change | None
+    #: Reverse-scored ("Det er svært at sige til, …"): disagreeing counts as positive.
+    reverse: bool = False
 
 
 @dataclass(frozen=True)
@@ -107,7 +109,8 @@ def unit_report(round_: Round, unit_id: int, lang: str) -> UnitReport | None:
     for spec in data.items:
         previous, change = _change(data, before, unit_id, spec.code)
         items.append(ItemLine(spec.code, labels.get(spec.code, spec.code), spec.dimension, spec.key,
-                              scores[spec.code], spec.code in ranked.below_target, previous, change))
+                              scores[spec.code], spec.code in ranked.below_target, previous, change,
+                              spec.reverse))
     scale = saq_scores(round_, data, unit_id) if data.dimensions else {}
     dimensions = [DimensionLine(d, data.dimension_score(unit_id, d), scale[d]) for d in data.dimensions]
     unit = data.units[unit_id]
