@@ -262,3 +262,30 @@ def test_a_reverse_scored_item_is_shown_as_positive_answers_with_a_note(client, 
     pdf = client.get(f"/koordinator/download/runde/{now.id}/rapport/{org['T-A1'].id}.pdf")
     text = " ".join(" ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf.data)).pages).split())
     assert "omvendt spørgsmål: uenig tæller som positivt svar" in text
+
+
+# --- 9. The key items' labels as NSR uses them ---------------------------------------------------------------
+
+def test_the_builtin_questionnaire_labels_the_key_items_as_the_strategy_does(app):
+    from surveyapp.services import questionnaires
+
+    first, second = questionnaires.find("patientsikkerhedskultur", 1), questionnaires.find("patientsikkerhedskultur")
+    assert second.version == 2 and [i.code for i in second.items] == [i.code for i in first.items]
+    labels = {i.code: f"{i.dimension}: {i.text['da']}" for i in second.items if i.key}
+    assert labels == {
+        "tryg_som_patient": "Samarbejdsklima: Jeg ville føle mig tryg, hvis jeg var patient her",
+        "laere_af_haendelser": "Sikkerhedsklima: Kulturen her hos os gør det nemt at lære af andres utilsigtede hændelser",
+        "ledelse_foelger_op": "Forbedringer: Hvis jeg kom med forslag til patientsikkerheden, ville ledelsen følge op på dem",
+    }
+    assert next(i for i in first.items if i.code == "tryg_som_patient").dimension == "Sikkerhedsklima"  # as the SAQ
+
+
+def test_the_api_gives_the_strategy_labels(client):
+    from surveyapp.services.admin.tokens import create_token
+
+    _token, secret = create_token("BI", can_read_raw=False)
+    db.session.commit()
+    found = client.get("/api/v1/questionnaires/patientsikkerhedskultur",
+                       headers={"Authorization": f"Bearer {secret}"}).get_json()
+    assert found["version"] == 2
+    assert next(i for i in found["items"] if i["code"] == "tryg_som_patient")["dimension"] == "Samarbejdsklima"
