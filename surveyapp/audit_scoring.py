@@ -5,7 +5,7 @@ correct when every applicable criterion is answered yes; a sample where nothing 
 share correct is taken over applicable samples only, and the template's rule decides "implemented":
 "k of n" (9 of 10: the share must reach k/n over at least n applicable samples) or a target share (90 %).
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from statistics import median as _median
 
@@ -72,6 +72,16 @@ def meets(rule: Rule, tally: Tally) -> bool:
     return Fraction(tally.correct, tally.applicable) >= rule.threshold
 
 
+def missing_samples(rule: Rule, tally: Tally) -> int:
+    """Applicable samples still needed before the rule can decide (9 of 10 with 9 applicable: 1)."""
+    return max(0, rule.minimum_samples - tally.applicable)
+
+
+def implemented_count(rule: Rule, tallies: list[Tally]) -> tuple[int, int]:
+    """(afsnit implemented, afsnit measured) under a roll-up: shown beside the pooled share ("3 af 4 afsnit")."""
+    return sum(meets(rule, t) for t in tallies), len(tallies)
+
+
 def tally_samples(samples: list[dict[str, str]], criteria: list[str]) -> tuple[Tally, dict[str, Tally]]:
     """Overall and per-criterion counts of applicable and correct answers over samples."""
     per_criterion = {}
@@ -109,10 +119,14 @@ class Signal:
     direction: str  # "up" or "down" (above/below the median for a shift)
     start: int  # index of the first point
     end: int  # index of the last point, inclusive
+    #: The indexes of the points that make the signal: without the points on the median (shift) or the
+    #: repeated values (trend) between start and end, which neither count nor break it.
+    points: tuple[int, ...] = field(default=(), compare=False)
 
     @property
     def length(self) -> int:
-        return self.end - self.start + 1
+        """How many points make the signal: the number its words give ("6 audits in a row")."""
+        return len(self.points) if self.points else self.end - self.start + 1
 
 
 def median(values: list[float]) -> float | None:
@@ -131,11 +145,11 @@ def shifts(values: list[float], center: float | None = None, length: int = SHIFT
         side = "up" if value > center else "down"
         if side != run_side:
             if len(run) >= length:
-                found.append(Signal("shift", run_side, run[0], run[-1]))
+                found.append(Signal("shift", run_side, run[0], run[-1], tuple(run)))
             run_side, run = side, []
         run.append(index)
     if len(run) >= length:
-        found.append(Signal("shift", run_side, run[0], run[-1]))
+        found.append(Signal("shift", run_side, run[0], run[-1], tuple(run)))
     return found
 
 
@@ -147,11 +161,11 @@ def trends(values: list[float], length: int = TREND_LENGTH) -> list[Signal]:
         step = "up" if v1 > v0 else "down"
         if step != direction:
             if len(run) >= length:
-                found.append(Signal("trend", direction, run[0][0], run[-1][0]))
+                found.append(Signal("trend", direction, run[0][0], run[-1][0], tuple(i for i, _ in run)))
             direction, run = step, [(i0, v0)]
         run.append((i1, v1))
     if direction and len(run) >= length:
-        found.append(Signal("trend", direction, run[0][0], run[-1][0]))
+        found.append(Signal("trend", direction, run[0][0], run[-1][0], tuple(i for i, _ in run)))
     return found
 
 

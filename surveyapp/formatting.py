@@ -9,20 +9,25 @@ from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 from flask_babel import get_locale
 
+from .scoring import display_percent
+
 
 def _locale() -> Locale:
     return get_locale() or Locale.parse("da")
 
 
-def percent(value: float | None, decimals: int = 1, locale: Locale | str | None = None) -> str:
-    """A percentage 0-100 in the locale's pattern with `decimals` decimals; "–" for None."""
+def percent(value: float | None, decimals: int = 1, locale: Locale | str | None = None,
+            target: float | None = None) -> str:
+    """A percentage 0-100 in the locale's pattern with `decimals` decimals, rounded by
+    `scoring.display_percent` (half up; never up to `target`, a percentage, from below); "–" for None."""
     if value is None:
         return "–"
     loc = Locale.parse(locale) if locale else _locale()
     pattern = loc.percent_formats[None].pattern
     if decimals:
         pattern = pattern.replace("0", "0." + "0" * decimals, 1) if "0." not in pattern else pattern
-    return format_percent(value / 100, pattern, locale=loc, decimal_quantization=True)
+    shown = display_percent(value, decimals, target)
+    return format_percent(shown / 100, pattern, locale=loc, decimal_quantization=True)
 
 
 def points(value: float, locale: Locale | str | None = None) -> str:
@@ -41,11 +46,11 @@ def decimal(value: float | None, decimals: int = 1, locale: Locale | str | None 
 
 
 def p_value(value: float, locale: Locale | str | None = None) -> str:
-    """A p-value as a reader expects it: "< 0,001" or two significant decimals."""
+    """A p-value as a reader expects it, with its relation: "p < 0,001", "p = 0,04", "p = 0,167"."""
     loc = Locale.parse(locale) if locale else _locale()
     if value < 0.001:
-        return "< " + format_decimal(0.001, "0.000", locale=loc)
-    return format_decimal(value, "0.00" if value >= 0.01 else "0.000", locale=loc)
+        return "p < " + format_decimal(0.001, "0.000", locale=loc)
+    return "p = " + format_decimal(value, "0.00" if value >= 0.01 else "0.000", locale=loc)
 
 
 def long_date(value: date | None, locale: Locale | str | None = None) -> str:

@@ -12,6 +12,8 @@ Vocabulary
 from __future__ import annotations
 
 import math
+from fractions import Fraction
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
@@ -102,18 +104,35 @@ class ScaleScore:
     suppressed: bool
 
 
+#: The tests `two_proportion_test` may choose, named in the explanation on the page and in the PDF.
+Z_TEST, FISHER_TEST = "z", "fisher"
+
+
 @dataclass(frozen=True)
 class Change:
-    """Change of an agreement percentage between two rounds, with a two-proportion z-test."""
+    """Change of an agreement percentage between two rounds, with the test that judged it."""
 
     previous_percent: float
     current_percent: float
     #: Percentage points, current minus previous.
     difference: float
+    #: The z statistic of the pooled two-proportion test (also given when Fisher's test decided).
     z: float
     p_value: float
     #: True when the change is more than chance at the 5 % level.
     significant: bool
+    #: Z_TEST (pooled two-proportion z-test) or FISHER_TEST (Fisher's exact test, two-sided).
+    test: str = Z_TEST
+
+
+def decoded_options(options: Sequence[tuple[int, bool, bool]], reverse: bool) -> dict[int, bool]:
+    """value -> whether that raw answer counts as positive, from the scale's (value, positive, not applicable)
+    options: mirrored on the scale for a reverse-scored item, so "Helt uenig" (1) is positive for "Det er svært
+    at sige til, …"; a not-applicable option is never positive."""
+    valid = [value for value, _positive, na in options if not na]
+    positive = {value for value, is_positive, na in options if is_positive and not na}
+    spec = ItemSpec("", frozenset(positive), frozenset(valid), reverse)
+    return {value: (not na) and bool(valid) and spec.is_positive(value) for value, _positive, na in options}
 
 
 def tally_values(item: ItemSpec, value_counts: Mapping[int | None, int]) -> Tally:
@@ -174,6 +193,27 @@ def score(tally: Tally, target: float, suppressed: bool = False) -> Score:
                  meets_target(tally.positive, tally.n, target), False)
 
 
+def display_percent(value: float, decimals: int = 1, target: float | None = None) -> Decimal:
+    """A percentage 0-100 as shown: rounded half up (81.25 -> 81.3, as Excel and LibreOffice show it), except
+    that a share below `target` (a percentage 0-100) is never shown as reaching it: 79.95 against 80 -> 79.9.
+
+    The one rounding rule for every page, PDF and chart label; downloads keep the unrounded numbers.
+    """
+    step = Decimal(1).scaleb(-decimals)
+    # Twelve significant decimals first, so a float such as 81.24999999999999 (from 0.8125 * 100) rounds as
+    # the fraction it stands for.
+    exact = Decimal(repr(float(value))).quantize(Decimal("1e-9"), rounding=ROUND_HALF_UP)
+    shown = exact.quantize(step, rounding=ROUND_HALF_UP)
+    if target is not None and value < target - _EPS * 100 and shown >= Decimal(repr(float(target))):
+        shown = exact.quantize(step, rounding=ROUND_FLOOR)
+    return shown
+
+
+def rate_looks_wrong(response_rate: float | None) -> bool:
+    """A response rate above 100 % (more responses than staff): most likely the headcount is out of date."""
+    return response_rate is not None and response_rate > 100 + _EPS
+
+
 def respondent_scale_score(items: Sequence[ItemSpec], answers: Mapping[str, int | None]) -> float | None:
     """One respondent's SAQ score over items: mean of scored values mapped to 0-100, None without any answer.
 
@@ -202,16 +242,35 @@ def scale_score(tally: ScaleTally, suppressed: bool = False) -> ScaleScore:
                       tally.high / tally.respondents * 100, False)
 
 
+def expected_counts(previous: Tally, current: Tally) -> list[float]:
+    """The four expected cell counts of the 2x2 table (round x positive/not) under no change."""
+    total = previous.n + current.n
+    positive = previous.positive + current.positive
+    if total == 0:
+        return [0.0] * 4
+    return [n * column / total for n in (previous.n, current.n) for column in (positive, total - positive)]
+
+
 def two_proportion_test(previous: Tally, current: Tally, alpha: float = 0.05) -> Change | None:
-    """Pooled two-proportion z-test of previous vs current; None when either has no valid answer."""
+    """The change from previous to current, tested: the pooled two-proportion z-test, or Fisher's exact test
+    (two-sided, SciPy's) when any expected count is under 5, where the z-test's normal approximation fails
+    (5 of 5 -> 2 of 5: z gives p = 0.04, Fisher p = 0.167). None when either round has no valid answer."""
     if previous.n == 0 or current.n == 0:
         return None
     p1, p2 = previous.positive / previous.n, current.positive / current.n
     pooled = (previous.positive + current.positive) / (previous.n + current.n)
     se = math.sqrt(pooled * (1 - pooled) * (1 / previous.n + 1 / current.n))
     z = (p2 - p1) / se if se > 0 else 0.0
-    p_value = math.erfc(abs(z) / math.sqrt(2))
-    return Change(p1 * 100, p2 * 100, (p2 - p1) * 100, z, p_value, p_value < alpha)
+    if min(expected_counts(previous, current)) < 5:
+        from scipy.stats import fisher_exact  # imported when needed: SciPy takes a second to import
+
+        table = [[previous.positive, previous.n - previous.positive], [current.positive, current.n - current.positive]]
+        p_value = float(fisher_exact(table, alternative="two-sided").pvalue)
+        test = FISHER_TEST
+    else:
+        p_value = math.erfc(abs(z) / math.sqrt(2))
+        test = Z_TEST
+    return Change(p1 * 100, p2 * 100, (p2 - p1) * 100, z, p_value, p_value < alpha, test)
 
 
 def roll_up(leaf_values: Mapping[K, V], parent_of: Mapping[K, K | None], zero: V) -> dict[K, V]:
@@ -269,9 +328,10 @@ def suppress(sizes: Mapping[K, int], relations: Iterable[tuple[K, Sequence[K]]],
 
 
 def weakest(scores: Mapping[str, Score], count: int = 3) -> list[str]:
-    """The codes of the `count` lowest agreement percentages (biggest challenges); suppressed ones skipped."""
-    ranked = [(s.percent, position, code) for position, (code, s) in enumerate(scores.items())
-              if s.percent is not None]
+    """The codes of the `count` lowest agreement shares, lowest first, ties in the mapping's (questionnaire)
+    order; suppressed and empty ones skipped. Compared as exact fractions, so 1 of 3 ties with 2 of 6."""
+    ranked = [(Fraction(s.positive, s.n), position, code) for position, (code, s) in enumerate(scores.items())
+              if s.percent is not None and s.n]
     return [code for _, _, code in sorted(ranked)[:count]]
 
 
@@ -315,3 +375,22 @@ def attribute_suppress(tallies: Mapping[K, Tally], children: Mapping[K, Sequence
                 cells.add(node)
                 changed = True
     return frozenset(cells)
+@dataclass(frozen=True)
+class Challenges:
+    """The biggest challenges of a unit: its lowest items, lowest first, and which of them miss the target."""
+
+    #: The three (or fewer) lowest items' codes, lowest first.
+    lowest: tuple[str, ...]
+    #: Those of `lowest` below the target: only they are marked "▲ Udfordring".
+    below_target: frozenset[str]
+
+    @property
+    def all_meet(self) -> bool:
+        """Every ranked item meets the target: the lowest are then just the "laveste", not challenges."""
+        return bool(self.lowest) and not self.below_target
+
+
+def challenges(scores: Mapping[str, Score], count: int = 3) -> Challenges:
+    """The `count` lowest items (see `weakest`) and those of them that miss the target."""
+    lowest = weakest(scores, count)
+    return Challenges(tuple(lowest), frozenset(code for code in lowest if scores[code].met is False))

@@ -86,3 +86,37 @@ def test_run_chart_signals_are_listed_in_order():
 @pytest.mark.parametrize("values", [[], [0.5]])
 def test_short_series_have_no_signals(values):
     assert run_chart_signals(values) == []
+
+
+def test_a_shift_counts_only_the_points_off_the_median():
+    # median 0.5; above it 0.9 x7 with two points on the median in between: 7 points make it, not 9.
+    values = [0.1, 0.2, 0.3, 0.9, 0.5, 0.9, 0.9, 0.5, 0.9, 0.9, 0.9, 0.9, 0.1, 0.2, 0.5, 0.3]
+    signal = next(s for s in shifts(values) if s.direction == "up")
+    assert (signal.start, signal.end, signal.length) == (3, 11, 7)
+    assert signal.points == (3, 5, 6, 8, 9, 10, 11)
+
+
+def test_a_trend_counts_only_the_points_that_change():
+    signal = trends([0.5, 0.6, 0.6, 0.7, 0.7, 0.8, 0.9])[0]
+    assert (signal.start, signal.end, signal.length, signal.points) == (0, 6, 5, (0, 1, 3, 5, 6))
+
+
+def test_a_rule_that_cannot_decide_says_how_many_samples_are_missing():
+    from surveyapp.audit_scoring import missing_samples
+
+    nine_of_ten = Rule("k_of_n", k=9, n=10)
+    # 9 correct and 1 sample where nothing applied: 100 % of the applicable, but only 9 of the 10 needed.
+    samples = [{"a": "yes"}] * 9 + [{"a": "na"}]
+    result = evaluate(samples, ["a"], nine_of_ten)
+    assert result.overall == Tally(applicable=9, correct=9) and not result.implemented and not result.decided
+    assert missing_samples(nine_of_ten, result.overall) == 1
+    assert missing_samples(nine_of_ten, Tally(10, 9)) == 0 and missing_samples(Rule("share", share=0.9), Tally(3, 3)) == 0
+
+
+def test_a_roll_up_counts_its_implemented_afsnit_beside_the_pooled_share():
+    from surveyapp.audit_scoring import implemented_count
+
+    rule = Rule("k_of_n", k=9, n=10)
+    afsnit = [Tally(10, 10), Tally(10, 9), Tally(10, 9), Tally(10, 5)]
+    assert implemented_count(rule, afsnit) == (3, 4)
+    assert meets(rule, pool(afsnit)) is False  # 33 of 40 pooled: the afdeling is not, though 3 of 4 afsnit are

@@ -201,3 +201,40 @@ def test_run_chart_downloads_as_a_pdf_with_the_same_numbers(client, login_as, wa
     assert "ISBAR ved vagtoverlevering" in text and "Afsnit A1" in text
     assert "6/10" in text and "9/10" in text and "Side 1 / 1" in text
     assert client.get(f"/audit/resultater/{ward.id + 100}/isbar-vagtoverlevering.pdf").status_code == 404
+
+
+def test_run_chart_words_count_only_the_points_that_make_the_signal(client, login_as, ward, make_user, tmp_path):
+    import subprocess
+
+    # median 0.5; the six audits above it are interrupted by two on the median: "6 audits", not 8.
+    record_finished(ward, make_user("admin"),
+                    [0.2, 0.3, 0.2, 0.3, 0.5, 0.8, 0.9, 0.5, 0.8, 0.9, 0.5, 0.8, 0.9, 0.2, 0.3, 0.2])
+    login_as("coordinator", units=[ward])
+    page = client.get(f"/audit/resultater/{ward.id}/isbar-vagtoverlevering").get_data(as_text=True)
+    assert "Skift: 6 audits i træk over medianen" in page and "8 audits i træk" not in page
+    response = client.get(f"/audit/resultater/{ward.id}/isbar-vagtoverlevering.pdf")
+    (tmp_path / "chart.pdf").write_bytes(response.data)
+    text = subprocess.run(["pdftotext", str(tmp_path / "chart.pdf"), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "Skift: 6 audits i træk over medianen" in " ".join(text.split())
+
+
+def test_results_explain_a_missing_sample_and_count_implemented_afsnit(client, login_as, make_org, make_user):
+    org = make_org()
+    admin = make_user("admin")
+    template = audit_templates.find("isbar-vagtoverlevering")  # 9 of 10
+    audit = audits.start_audit(template, org["H-A1"], admin, date(2026, 10, 1))
+    for number in range(1, 11):
+        answer = "na" if number == 10 else "yes"  # nothing applied in the tenth sample
+        audits.save_sample(audit, number, {c.id: answer for c in template.criteria}, None)
+    audits.finish(audit, None)
+    db.session.commit()
+    record_finished(org["H-A2"], admin, [1.0])
+    login_as("coordinator", units=[org["H"]])
+    page = client.get("/audit/resultater?template=isbar-vagtoverlevering").get_data(as_text=True)
+    row = page[page.index("Afsnit A1</a>"):].split("</tr>")[0]
+    assert "9 af 9 relevante — der mangler 1 stikprøve" in row and "✘ Nej" not in row
+    department = page[page.index("<strong>Afdeling A</strong>"):].split("</tr>")[0]
+    assert "19/19" in department and "1 af 2 afsnit" in department
+    shown = client.get(f"/audit/{audit.id}").get_data(as_text=True)
+    assert "9 af 9 relevante — der mangler 1 stikprøve" in shown

@@ -61,7 +61,7 @@ def test_dashboard_shows_the_hierarchy_with_key_items_against_the_target(client,
     # H-A1: tryg 9 of 10 = 90,0 % meets the target, with a symbol and words as well as the colour
     assert re.search(r'result-met">90,0\xa0% <span aria-hidden="true">✓</span><span class="visually-hidden">når målet',
                      html)
-    assert "Svarprocent" in html and "50\xa0%" in html  # H-A1: 10 respondents of 20 staff
+    assert "Svarprocent" in html and "50,0\xa0%" in html  # H-A1: 10 respondents of 20 staff
     assert "6. juni 2026" in html
 
 
@@ -142,7 +142,7 @@ def test_follow_up_shows_responses_per_day_and_lowest_rate_first(client, login_a
     rates = html[html.index("Svarprocent pr. afsnit"):]
     order = [rates.index(name) for name in ("Afsnit A2", "Afsnit B1", "Afsnit A1", "Afsnit B2")]
     assert order == sorted(order)  # 0 %, 0 %, 15 %, 60 %
-    assert "60\xa0%" in rates and "15\xa0%" in rates
+    assert "60,0\xa0%" in rates and "15,0\xa0%" in rates
     days = html[html.index("Besvarelser pr. dag som tabel"):]
     assert "7. juni 2026</td><td class=\"num\">0" in days
 

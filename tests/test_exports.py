@@ -58,7 +58,7 @@ def test_plain_csv_has_the_dashboard_numbers_for_every_level(client, login_as, s
         assert (row["n"] or None) == (str(result.n) if result.n is not None else None)
         assert row["suppressed"] == ("true" if result.suppressed else "false")
     a1 = next(r for r in rows if r["unit_code"] == "H-A1" and r["item_code"] == "tryg_som_patient")
-    assert (a1["n"], a1["positive"], a1["percent"], a1["met"], a1["target"]) == ("5", "3", "60.0", "false", "80.0")
+    assert (a1["n"], a1["positive"], a1["percent"], a1["met"], a1["target_percent"]) == ("5", "3", "60.0", "false", "80.0")
     by_scoring = score(Tally(5, 3), 0.8)
     assert (float(a1["ci_low"]), float(a1["ci_high"])) == (by_scoring.ci_low, by_scoring.ci_high)
 
@@ -109,7 +109,7 @@ def test_xlsx_has_a_sheet_per_level_frozen_header_percent_cells_and_metadata(cli
             assert row["Positive (%)"] is None and row["Gyldige svar"] is None and row["Skjult (lille gruppe)"] is True
         elif result.percent is not None:
             assert row["Positive (%)"] == pytest.approx(result.percent / 100)
-            assert row["Mål"] == pytest.approx(0.8) and row["Mål nået"] is result.met
+            assert row["Mål (%)"] == pytest.approx(0.8) and row["Mål nået"] is result.met
     percent_cell = sheet.cell(row=2, column=header.index("Positive (%)") + 1)
     assert percent_cell.number_format == "0.0%"
     ranges = [str(cf.sqref) for cf in sheet.conditional_formatting]
@@ -221,7 +221,7 @@ def test_raw_csv_has_one_row_per_response_and_hides_small_wards(client, login_as
     assert list(rows[0])[:4] == ["response_id", "round_id", "unit_code", "language"]  # no date: the round says when
     assert "tryg_som_patient" in rows[0] and "faggruppe" in rows[0] and "kommentar" not in rows[0]
     assert {r["unit_code"] for r in rows} == {"H-A1", "H-A2", "H-B"}
-    assert sorted(r["tryg_som_patient"] for r in rows if r["unit_code"] == "H-A1") == ["", "2", "3", "4", "4", "5"]
+    assert sorted(r["tryg_som_patient"] for r in rows if r["unit_code"] == "H-A1") == ["2", "3", "4", "4", "5", "9"]  # 9: "ved ikke"
 
 
 def test_staff_comments_never_travel_in_raw_data(client, login_as, round_with_text):

@@ -10,7 +10,7 @@ def test_danish_numbers_and_dates():
     assert long_date(date(2026, 6, 6), locale="da") == "6. juni 2026"
     assert short_date(date(2026, 6, 6), locale="da") == "6. jun."
     assert points(4.26, locale="da") == "+4,3" and points(-3, locale="da") == "−3,0"
-    assert p_value(0.0234, locale="da") == "0,02" and p_value(0.0004, locale="da") == "< 0,001"
+    assert p_value(0.0234, locale="da") == "p = 0,02" and p_value(0.0004, locale="da") == "p < 0,001"
     assert percent(None) == "–"
 
 

@@ -58,8 +58,8 @@ def test_small_afsnit_and_its_cover_show_no_numbers(staff_round):
 def test_dimension_rows_follow_the_items(staff_round):
     rows = [r for r in round_results(staff_round, level="afsnit") if r.unit_code == "H-A2"]
     assert [r.measure for r in rows][-3:] == ["dimension"] * 3
-    climate = next(r for r in rows if r.item_code == "Sikkerhedsklima")
-    assert (climate.n, climate.positive) == (5, 5)  # only tryg_som_patient was answered
+    teamwork = next(r for r in rows if r.item_code == "Samarbejdsklima")  # version 2: the NSR strategy's label
+    assert (teamwork.n, teamwork.positive) == (5, 5)  # only tryg_som_patient was answered
     assert {r.level for r in round_results(staff_round, level="afsnit")} == {"afsnit"}
 
 
@@ -153,8 +153,9 @@ def test_saq_scale_scores_from_the_database_match_the_respondents_means(make_rou
 
     round_ = make_round(**closed(), units=list(org.values()), min_group=1)
     add_responses(round_, org["H-A1"], [
-        {"tryg_som_patient": 4, "laere_af_haendelser": 5},      # Sikkerhedsklima 4.5 -> 87.5
-        {"tryg_som_patient": 2, "laere_af_haendelser": None},   # 2 -> 25
+        # Version 2 files tryg_som_patient under Samarbejdsklima, as the NSR strategy labels it.
+        {"tryg_som_patient": 4, "laere_af_haendelser": 5},      # Samarbejdsklima 4 -> 75; Sikkerhedsklima 5 -> 100
+        {"tryg_som_patient": 2, "laere_af_haendelser": None},   # Samarbejdsklima 2 -> 25
         {"svaert_at_sige_til": 2, "let_at_spoerge": 3},         # reverse 2 -> 4; (4 + 3) / 2 -> 62.5
         {"let_at_spoerge": 5, "svaert_at_sige_til": 1},         # (5 + 5) / 2 -> 100
     ])
@@ -162,8 +163,8 @@ def test_saq_scale_scores_from_the_database_match_the_respondents_means(make_rou
     data = load_round(round_)
     scores = saq_scores(round_, data, org["H-A"].id)
     climate, teamwork = scores["Sikkerhedsklima"], scores["Samarbejdsklima"]
-    assert climate.respondents == 2 and climate.mean == pytest.approx((87.5 + 25) / 2)
-    assert climate.percent_high == pytest.approx(50.0)
-    assert teamwork.respondents == 2 and teamwork.mean == pytest.approx((62.5 + 100) / 2)
+    assert climate.respondents == 1 and climate.mean == pytest.approx(100.0)
+    assert climate.percent_high == pytest.approx(100.0)
+    assert teamwork.respondents == 4 and teamwork.mean == pytest.approx((75 + 25 + 62.5 + 100) / 4)
     assert teamwork.percent_high == pytest.approx(50.0)
     assert scores["Forbedringer"].respondents is None  # nobody answered it

@@ -162,7 +162,7 @@ def _colour_met(sheet, columns: Sequence[Column], met_key: str, last_row: int) -
     keys = [c.key for c in columns]
     met = get_column_letter(keys.index(met_key) + 1)
     for index, column in enumerate(columns, start=1):
-        if column.kind == "percent" and column.key != "target" or column.key == met_key:
+        if column.kind == "percent" and column.key not in ("target", "target_percent") or column.key == met_key:
             letter = get_column_letter(index)
             cells = f"{letter}2:{letter}{last_row}"
             sheet.conditional_formatting.add(cells, FormulaRule(formula=[f"${met}2=TRUE"], fill=MET_FILL))

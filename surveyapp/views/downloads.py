@@ -17,7 +17,8 @@ from ..services.spreadsheets import FLAVOURS, Sheet, iter_csv, iter_xlsx
 logger = logging.getLogger(__name__)
 bp = Blueprint("downloads", __name__, url_prefix="/koordinator/download")
 
-CSV_MIMETYPE = "text/csv; charset=utf-8"
+# Werkzeug appends "; charset=utf-8" to every text/* mimetype: naming it here too sent it twice.
+CSV_MIMETYPE = "text/csv"
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

@@ -7,6 +7,7 @@ from sqlalchemy import exists, func, select
 from ...extensions import db
 from ...models import LEVELS, Response, Unit, User, round_units
 from ...models.org import PARENT_LEVEL
+from ...scoring import roll_up
 from ..scopes import visible_unit_ids
 from . import changelog
 
@@ -32,6 +33,7 @@ class TreeRow:
     #: Sum of the active afsnit's headcounts below a sygehus or afdeling.
     total_headcount: int
     active: bool
+    #: Responses of the unit and every unit below it (responses are stored on afsnit).
     responses: int
 
 
@@ -40,8 +42,10 @@ def tree(user: User, include_inactive: bool = True) -> list[TreeRow]:
     visible = visible_unit_ids(user)
     units = [u for u in db.session.scalars(select(Unit).order_by(Unit.code))
              if (visible is None or u.id in visible) and (include_inactive or u.active)]
-    responses = dict(db.session.execute(select(Response.unit_id, func.count()).group_by(Response.unit_id)).all())
+    own = dict(db.session.execute(select(Response.unit_id, func.count()).group_by(Response.unit_id)).all())
     ids = {u.id for u in units}
+    parent_of = {u.id: u.parent_id if u.parent_id in ids else None for u in units}
+    responses = roll_up({i: n for i, n in own.items() if i in ids}, parent_of, 0)
     children: dict[int | None, list[Unit]] = {}
     for unit in units:
         parent = unit.parent_id if unit.parent_id in ids else None

@@ -2,9 +2,11 @@
 from flask import render_template
 from flask_babel import format_date, format_percent
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 from wtforms import SelectChoice
 
+from ...audit_scoring import missing_samples
 from ...extensions import db
 from ...models import Audit, Unit, User
 from ...runchart import ChartText, runchart_svg
@@ -13,6 +15,7 @@ from ..pdf import render_pdf
 from ..scopes import can_see, visible_unit_ids
 from . import recording as audits
 from . import templates as audit_templates
+from .templates import rule_of
 
 
 def start_choices(user: User, lang: str) -> tuple[list, list]:
@@ -24,6 +27,19 @@ def start_choices(user: User, lang: str) -> tuple[list, list]:
         query = query.where(Unit.id.in_(visible))
     units = [SelectChoice(u.id, f"{u.name} ({u.code})") for u in db.session.scalars(query)]
     return templates, units
+
+
+def missing_text(correct: int, applicable: int, missing: int) -> str:
+    """Why a share that looks complete is not yet implemented: "9 af 9 relevante — der mangler 1 stikprøve"."""
+    return ngettext("%(correct)s of %(applicable)s applicable — %(num)s sample missing",
+                    "%(correct)s of %(applicable)s applicable — %(num)s samples missing",
+                    missing, correct=correct, applicable=applicable)
+
+
+def afsnit_text(row) -> str:
+    """How many of a roll-up's afsnit have implemented: "3 af 4 afsnit"."""
+    return ngettext("%(implemented)s of %(num)s afsnit", "%(implemented)s of %(num)s afsnit", row.audits,
+                    implemented=row.implemented_afsnit)
 
 
 def rule_text(template) -> str:
@@ -47,6 +63,9 @@ def audit_page_data(audit: Audit, lang: str) -> dict:
         "recorded_count": len(recorded),
         "next_sample": audits.next_open_sample(audit),
         "result": result,
+        "missing": (missing_text(result.overall.correct, result.overall.applicable,
+                                 missing_samples(rule_of(audit.template), result.overall))
+                    if not result.decided else None),
         "share": format_percent(result.overall.share) if result.overall.share is not None else None,
         "criteria": criteria,
         "audited_on": format_date(audit.audited_on, "long"),
@@ -64,6 +83,8 @@ def results_page_data(user: User, template_code: str | None, lang: str) -> dict:
         "template_name": template.text(lang) if template else "",
         "rule": rule_text(template) if template else "",
         "rows": [{"row": r, "share": format_percent(r.tally.share) if r.tally.share is not None else "–",
+                  "missing": missing_text(r.tally.correct, r.tally.applicable, r.missing) if r.missing else None,
+                  "afsnit": afsnit_text(r) if r.level != "afsnit" else None,
                   "audited_on": format_date(r.audited_on) if r.audited_on else ""} for r in rows],
     }
 
@@ -78,7 +99,7 @@ def run_chart_page_data(user: User, unit_id: int, template_code: str, lang: str)
     if chart is None:
         return {"unit": unit, "template_name": template.text(lang), "chart": None, "svg": None, "signals": [],
                 "points": [], "template_code": template_code, "rule": rule_text(template)}
-    highlighted = {i for s in chart.signals for i in range(s.start, s.end + 1)}
+    highlighted = {i for s in chart.signals for i in s.points}
     text = ChartText(
         title=_("Run chart: %(template)s, %(unit)s", template=template.text(lang), unit=unit.name),
         median=_("Median %(share)s", share=format_percent(chart.median)),

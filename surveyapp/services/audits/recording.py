@@ -6,7 +6,8 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ...audit_scoring import ANSWERS, AuditResult, Signal, Tally, evaluate, median, meets, pool, run_chart_signals
+from ...audit_scoring import (ANSWERS, AuditResult, Signal, Tally, evaluate, implemented_count, median, meets,
+                             missing_samples, pool, run_chart_signals)
 from ...extensions import db
 from ...models import Audit, AuditAnswer, AuditSample, AuditSchedule, AuditTemplate, Unit, User
 from ...privacy import contains_cpr
@@ -182,6 +183,10 @@ class ResultRow:
     audits: int
     tally: Tally
     implemented: bool
+    #: Afsnit below (or the afsnit itself) whose latest audit is implemented, of `audits` measured.
+    implemented_afsnit: int = 0
+    #: Applicable samples the pooled counts still lack before the rule can decide.
+    missing: int = 0
 
 
 def latest_results(user: User, template_code: str, lang: str = "da") -> list[ResultRow]:
@@ -211,7 +216,8 @@ def latest_results(user: User, template_code: str, lang: str = "da") -> list[Res
         tally = pool(measured)
         rows.append(ResultRow(unit.id, unit.code, unit.name, unit.level, depth, template.code, template.text(lang),
                               latest[unit_id].audited_on if unit_id in latest else None, len(measured), tally,
-                              meets(rule, tally)))
+                              meets(rule, tally), implemented_count(rule, measured)[0],
+                              missing_samples(rule, tally)))
         for child in sorted(children.get(unit_id, ()), key=lambda i: units[i].name):
             walk(child, depth + 1)
 

@@ -6,6 +6,7 @@ from sqlalchemy.orm import aliased, selectinload
 
 from ...extensions import db
 from ...models import AnswerScale, Item, Questionnaire, Round, Unit, round_units
+from ...scoring import decoded_options
 from .raw import RawResponse
 
 
@@ -21,6 +22,16 @@ def units(visible: set[int] | None) -> list[dict]:
             for _id, code, name, level, parent_code, headcount in db.session.execute(query)]
 
 
+def _options(item: Item, lang: str) -> list[dict]:
+    if item.scale is None:
+        return []
+    options = item.scale.options
+    positive = decoded_options([(o.value, o.positive, o.not_applicable) for o in options],
+                               item.reverse and item.kind == "scale")
+    return [{"value": o.value, "label": o.text(lang), "positive": positive[o.value],
+             "not_applicable": o.not_applicable} for o in options]
+
+
 def questionnaire(code: str, version: int | None, lang: str) -> dict | None:
     """A questionnaire (its latest version unless one is given) with its items; texts in `lang`."""
     query = (select(Questionnaire).where(Questionnaire.code == code)
@@ -34,10 +45,13 @@ def questionnaire(code: str, version: int | None, lang: str) -> dict | None:
         return None
     return {
         "code": found.code, "version": found.version, "audience": found.audience, "title": found.text(lang),
+        # Per item the scale's options with `positive` as scored (mirrored for a reversed item), so a BI tool
+        # decodes a raw value without knowing the reversal rule.
         "languages": list(found.languages),
         "items": [{"code": item.code, "text": item.label(lang), "kind": item.kind, "dimension": item.dimension,
                    "key": item.key, "reverse": item.reverse,
-                   "positive_values": item.scale.positive_values if item.scale is not None else []}
+                   "positive_values": item.scale.positive_values if item.scale is not None else [],
+                   "options": _options(item, lang)}
                   for item in found.items],
     }
 

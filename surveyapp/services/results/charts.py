@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from ...charts import Bar, Column, bar_chart, column_chart
@@ -11,6 +12,8 @@ from .followup import FollowUp
 from .unit_report import UnitReport
 
 MET, MISSED = "✓", "✗"
+#: The note a reverse-scored item carries wherever its share is shown.
+REVERSE_NOTE = _l("reverse-scored: disagreeing counts as positive")
 
 
 def score_text(result: Score, min_group: int) -> str:
@@ -19,12 +22,12 @@ def score_text(result: Score, min_group: int) -> str:
         return _("hidden (< %(n)s)", n=min_group)
     if result.percent is None:
         return _("no answers")
-    return f"{percent(result.percent)} {MET if result.met else MISSED}"
+    return f"{percent(result.percent, target=result.target)} {MET if result.met else MISSED}"
 
 
 def item_chart(report: UnitReport) -> Markup:
     """Every item of the unit as a bar with its interval and the target line; challenges marked."""
-    bars = [Bar(label=line.label, percent=line.score.percent, ci_low=line.score.ci_low, ci_high=line.score.ci_high,
+    bars = [Bar(label=f"{line.label} ({REVERSE_NOTE})" if line.reverse else line.label, percent=line.score.percent, ci_low=line.score.ci_low, ci_high=line.score.ci_high,
                 value_text=score_text(line.score, report.min_group), met=line.score.met, marked=line.challenge,
                 mark_text="▲ " + _("Challenge:"))
             for line in report.items]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ...scoring import Score
+from ...scoring import Score, rate_looks_wrong
 from .counts import RoundData, UnitInfo
 
 
@@ -18,6 +18,11 @@ class TableRow:
     response_rate: float | None
     suppressed: bool
     cells: list[Score]
+
+    @property
+    def rate_looks_wrong(self) -> bool:
+        """More responses than staff: flagged with its likely cause beside the rate."""
+        return rate_looks_wrong(self.response_rate)
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,8 @@ def _api_value(row: ResultRow, key: str):
     # The target is a fraction (0.8) in every API answer, as in /rounds; percent and the interval are 0-100.
     if key == "target":
         return None if row.target is None else row.target / 100
+    if key in ("n", "positive") and not row.suppressed and getattr(row, key) is None:
+        return 0  # shown, but every answer was "ved ikke": zero valid answers, not an unknown number
     return getattr(row, key)
 
 
@@ -35,8 +37,11 @@ API_RESULT_COLUMNS = [Column(key, key, get=lambda row, key=key: _api_value(row, 
 
 
 def item_texts(round_: Round, lang: str) -> dict[str, str]:
-    """Item code -> its text in `lang` (Danish as fallback); dimensions stand for themselves."""
-    return {item.code: item.label(lang) for item in round_.questionnaire.items}
+    """Item code -> its text in `lang` (Danish as fallback), with the reverse-scoring note on a reversed item;
+    dimensions stand for themselves."""
+    note = str(_l("reverse-scored: disagreeing counts as positive"))
+    return {item.code: f"{item.label(lang)} ({note})" if item.reverse else item.label(lang)
+            for item in round_.questionnaire.items}
 
 
 def result_columns(texts: dict[str, str]) -> list[Column]:
@@ -58,7 +63,8 @@ def result_columns(texts: dict[str, str]) -> list[Column]:
         Column("percent", _l("Positive (%)"), kind="percent", width=10),
         Column("ci_low", _l("95% interval, low"), kind="percent", width=10),
         Column("ci_high", _l("95% interval, high"), kind="percent", width=10),
-        Column("target", _l("Target"), kind="percent", width=8),
+        # Named for its unit: the API's `target` is a fraction (0.8), this column a percentage (80).
+        Column("target_percent", _l("Target (%)"), kind="percent", get=lambda r: r.target, width=8),
         Column("met", _l("Target met"), kind="bool", width=8),
         Column("suppressed", _l("Hidden (small group)"), kind="bool", width=10),
     ]

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from ...extensions import db
 from ...models import Answer, Item, Response, Round, User
+from ...scoring import rate_looks_wrong
 from ...timeutil import utcnow
 from ..scopes import can_see
 from .counts import UnitInfo, units_of_round
@@ -35,6 +36,11 @@ class RateRow:
     #: Percent 0-100; None without a headcount.
     response_rate: float | None
 
+    @property
+    def rate_looks_wrong(self) -> bool:
+        """More responses than staff: flagged with its likely cause beside the rate."""
+        return rate_looks_wrong(self.response_rate)
+
 
 @dataclass(frozen=True)
 class FollowUp:
@@ -46,6 +52,11 @@ class FollowUp:
     response_rate: float | None
     #: True when the series per day is left out: the group followed is under the threshold.
     days_hidden: bool = False
+
+    @property
+    def rate_looks_wrong(self) -> bool:
+        """More responses than staff: flagged with its likely cause beside the rate."""
+        return rate_looks_wrong(self.response_rate)
 
 
 def follow_up(round_: Round, visible_unit_ids: set[int] | None) -> FollowUp:

@@ -51,6 +51,8 @@ class RawResponse:
     #: None where blanked for k-anonymity.
     language: str | None
     answers: dict[str, int | str | None]
+    #: Item codes answered "ved ikke / ikke relevant" (None in `answers`, like an item left unanswered).
+    not_applicable: frozenset[str] = frozenset()
 
 
 def raw_items(round_: Round, with_text: bool) -> list[Item]:
@@ -179,13 +181,17 @@ def _iter_raw(round_: Round, visible: set[int] | None, with_text: bool, after: i
     for start in range(0, len(rows), BATCH):
         batch = rows[start:start + BATCH]
         answers: dict[int, dict[str, int | str | None]] = defaultdict(dict)
-        for rid, item_id, value, text in db.session.execute(
-                select(Answer.response_id, Answer.item_id, Answer.value, Answer.text)
+        not_applicable: dict[int, set[str]] = defaultdict(set)
+        for rid, item_id, value, text, na in db.session.execute(
+                select(Answer.response_id, Answer.item_id, Answer.value, Answer.text, Answer.not_applicable)
                 .where(Answer.response_id.in_([r.real_id for r in batch]), Answer.item_id.in_(list(items) or [-1]))):
             answers[rid][items[item_id].code] = text if text is not None else value
+            if na:
+                not_applicable[rid].add(items[item_id].code)
         for row in batch:
             values = {**answers[row.real_id], **{c: v for c, v in row.background.items() if v is not None}}
-            yield RawResponse(row.pseudo, round_.id, codes[row.unit_id], row.language, values)
+            yield RawResponse(row.pseudo, round_.id, codes[row.unit_id], row.language, values,
+                              frozenset(not_applicable[row.real_id]))
 
 
 def raw_columns(round_: Round, with_text: bool) -> list[Column]:
@@ -193,6 +199,9 @@ def raw_columns(round_: Round, with_text: bool) -> list[Column]:
     columns = [Column("response_id", "response_id", kind="int"), Column("round_id", "round_id", kind="int"),
                Column("unit_code", "unit_code"), Column("language", "language", width=8)]
     for item in raw_items(round_, with_text):
+        # "Ved ikke" is written as the scale's own not-applicable value (9), an unanswered item stays empty.
+        na = item.scale.not_applicable_value if item.scale is not None else None
         columns.append(Column(item.code, item.code, kind="text" if item.kind == "text" else "int",
-                              get=lambda r, code=item.code: r.answers.get(code), width=40 if item.kind == "text" else 8))
+                              get=lambda r, code=item.code, na=na: na if code in r.not_applicable else r.answers.get(code),
+                              width=40 if item.kind == "text" else 8))
     return columns

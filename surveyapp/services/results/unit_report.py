@@ -9,7 +9,8 @@ from sqlalchemy.orm import joinedload
 
 from ...extensions import db
 from ...models import Questionnaire, Round
-from ...scoring import Change, ScaleScore, Score, Tally, two_proportion_test, weakest
+from ...scoring import (Change, ScaleScore, Score, Tally, challenges as rank_challenges, rate_looks_wrong,
+                        two_proportion_test)
 from ..scopes import child_map, descendants
 from .breakdowns import Breakdown, background_breakdown, saq_scores
 from .counts import RoundData, UnitInfo, load_round, questionnaire_items
@@ -22,10 +23,12 @@ class ItemLine:
     dimension: str | None
     key: bool
     score: Score
-    #: One of the unit's three weakest items.
+    #: One of the unit's three lowest items and below the target: marked "▲ Udfordring".
     challenge: bool
     previous: Score | None
     change: Change | None
+    #: Reverse-scored ("Det er svært at sige til, …"): disagreeing counts as positive.
+    reverse: bool = False
 
 
 @dataclass(frozen=True)
@@ -49,9 +52,19 @@ class UnitReport:
     target: float
     items: list[ItemLine]
     dimensions: list[DimensionLine]
+    #: The codes of the three lowest items, lowest first (ties in questionnaire order).
     challenges: list[str]
     previous_round: Round | None
     breakdowns: list[Breakdown]
+    #: The lines of `challenges`, lowest first.
+    lowest: list[ItemLine] = ()
+    #: Every item meets the target: the lowest are shown as "laveste", without the challenge mark.
+    all_meet: bool = False
+
+    @property
+    def rate_looks_wrong(self) -> bool:
+        """More responses than staff: flagged with its likely cause beside the rate."""
+        return rate_looks_wrong(self.response_rate)
 
 
 def previous_round(round_: Round) -> Round | None:
@@ -91,21 +104,24 @@ def unit_report(round_: Round, unit_id: int, lang: str) -> UnitReport | None:
         before = load_round(before_round, within, all_items if same else None)
     labels = {item.code: item.label(lang) for item in all_items}
     scores = {spec.code: data.item_score(unit_id, spec.code) for spec in data.items}
-    challenges = weakest(scores)
+    ranked = rank_challenges(scores)
     items = []
     for spec in data.items:
         previous, change = _change(data, before, unit_id, spec.code)
         items.append(ItemLine(spec.code, labels.get(spec.code, spec.code), spec.dimension, spec.key,
-                              scores[spec.code], spec.code in challenges, previous, change))
+                              scores[spec.code], spec.code in ranked.below_target, previous, change,
+                              spec.reverse))
     scale = saq_scores(round_, data, unit_id) if data.dimensions else {}
     dimensions = [DimensionLine(d, data.dimension_score(unit_id, d), scale[d]) for d in data.dimensions]
     unit = data.units[unit_id]
+    by_code = {line.code: line for line in items}
     breakdowns = [background_breakdown(round_, data, unit_id, item, lang, labels)
                   for item in all_items if item.kind == "choice"]
     return UnitReport(round_.id, unit, data.units.get(unit.parent_id) if unit.parent_id else None,
                       [data.units[c] for c in data.children(unit_id)], data.respondents.get(unit_id, 0),
                       data.headcount.get(unit_id), data.response_rate(unit_id), unit_id in data.hidden,
-                      data.min_group, data.target * 100, items, dimensions, challenges, before_round, breakdowns)
+                      data.min_group, data.target * 100, items, dimensions, list(ranked.lowest), before_round, breakdowns,
+                      [by_code[code] for code in ranked.lowest], ranked.all_meet)
 
 
 def load_round_with_questionnaire(round_id: int) -> Round | None:
