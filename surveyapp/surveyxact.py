@@ -1,0 +1,405 @@
+"""Reading a SurveyXact dataset export and matching it to a questionnaire: pure, no Flask, no database.
+
+A SurveyXact "Eksporter datasæt → Excel" workbook has the sheets Labels, Variables, Dataset, Complete and
+Structure, in that order (see README, "Baseline from SurveyXact"). `read_export` turns the bytes into an
+`Export`; `match` pairs its questions, labels and afsnit with a questionnaire and an organisation (given as
+plain `ItemTarget`s and `(code, name)` pairs) and returns a `Plan` with every error at once, each with its
+sheet and row. Nothing but the afsnit and the answers leaves here: respondent keys, e-mail addresses, times
+and other background variables are read only to be dropped.
+"""
+import csv
+import hashlib
+import io
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+
+SHEETS = ("Labels", "Variables", "Dataset", "Complete", "Structure")
+VARIABLES_HEADER = ("variableName", "variableDescription")
+STRUCTURE_HEADER = ("questionName", "variableName", "questionType", "subType", "questionText", "choiceValue",
+                    "choiceText")
+#: stato_4 is "Samlet status - Gennemført".
+COMPLETE_STATUS = "stato_4"
+MAPPING_KINDS = ("item", "value", "unit")
+#: A mapping target that leaves a question out, or maps a label to "not applicable" / unanswered.
+SKIP, NOT_APPLICABLE, BLANK = "-", "na", "blank"
+
+
+@dataclass(frozen=True)
+class Error:
+    """One problem, with where it is: `Dataset:17: unknown afsnit "Kardio 2"`."""
+
+    sheet: str
+    row: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.sheet}:{self.row}" if self.row is not None else self.sheet
+        return f"{where}: {self.message}" if where else self.message
+
+
+class ExportError(ValueError):
+    """The file cannot be read as a SurveyXact export; `errors` says why."""
+
+    def __init__(self, errors: list[Error]):
+        super().__init__("; ".join(map(str, errors)))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class Question:
+    """One dataset column of a question: its variable, type and the texts it may be matched by."""
+
+    variable: str
+    name: str
+    kind: str  # "closed" or "open"
+    multiple: bool
+    text: str
+    description: str
+
+    def match_texts(self) -> list[str]:
+        """questionText first, then the item part of a battery's description ("<battery> - <item>")."""
+        texts = [self.text, self.description]
+        if " - " in self.description:
+            texts.append(self.description.split(" - ", 1)[1])
+        return [t for t in texts if t]
+
+
+@dataclass
+class Export:
+    """What the workbook holds, as read."""
+
+    checksum: str
+    labels: dict[str, dict[int, str]]
+    descriptions: dict[str, str]
+    questions: list[Question]
+    columns: list[str]
+    #: (row number in the Dataset sheet, {variable: value}) for every non-empty row.
+    rows: list[tuple[int, dict[str, object]]]
+
+
+@dataclass(frozen=True)
+class OptionTarget:
+    value: int
+    label: str
+    not_applicable: bool = False
+
+
+@dataclass(frozen=True)
+class ItemTarget:
+    """An item of the questionnaire to import into: its Danish text and, for scale/choice items, its options."""
+
+    code: str
+    text: str
+    kind: str  # "scale", "choice" or "text"
+    options: tuple[OptionTarget, ...] = ()
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """Overrides from a `kind,source,target` CSV."""
+
+    items: dict[str, str] = field(default_factory=dict)
+    values: dict[str, str] = field(default_factory=dict)
+    units: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Answer:
+    item_code: str
+    value: int | None = None
+    not_applicable: bool = False
+    text: str | None = None
+
+
+@dataclass(frozen=True)
+class Respondent:
+    row: int
+    unit_code: str
+    answers: tuple[Answer, ...]
+
+
+@dataclass
+class Plan:
+    """The matching and what an import would write; `ok` only without errors."""
+
+    checksum: str
+    #: (variable, item code, how: "text" or "mapping"), in dataset order.
+    matched: list[tuple[str, str, str]] = field(default_factory=list)
+    #: (variable, question text) of questions left out.
+    unmatched: list[tuple[str, str]] = field(default_factory=list)
+    #: (source value, afsnit code, how: "code", "name" or "mapping").
+    units: list[tuple[str, str, str]] = field(default_factory=list)
+    respondents: list[Respondent] = field(default_factory=list)
+    not_complete: int = 0
+    no_answers: int = 0
+    errors: list[Error] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def per_unit(self) -> dict[str, int]:
+        """Respondents to import per afsnit code."""
+        counts: dict[str, int] = {}
+        for respondent in self.respondents:
+            counts[respondent.unit_code] = counts.get(respondent.unit_code, 0) + 1
+        return dict(sorted(counts.items()))
+
+
+def normalise(text) -> str:
+    """Text for matching: case, punctuation and white space ignored (letters such as æ, ø, å kept)."""
+    text = unicodedata.normalize("NFC", str(text or "")).casefold()
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+def _cell(value):
+    """A cell as read, with texts stripped and blank texts as None."""
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    return value
+
+
+def _code(value) -> int | None:
+    """A numeric code written as 4, 4.0 or "4"; None when it is not a whole number."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    if isinstance(value, str) and re.fullmatch(r"-?\d+(\.0+)?", value.strip()):
+        return int(float(value))
+    return None
+
+
+def _sheet_rows(sheet) -> list[tuple[int, tuple]]:
+    rows = []
+    for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        row = tuple(_cell(v) for v in row)
+        if any(v is not None for v in row):
+            rows.append((number, row))
+    return rows
+
+
+def _check_header(name: str, rows, expected: tuple[str, ...], errors: list[Error]) -> list[tuple[int, tuple]]:
+    if not rows or rows[0][0] != 1:
+        errors.append(Error(name, 1, f"the header row is missing; expected {', '.join(expected)}"))
+        return []
+    header = tuple(str(v) if v is not None else "" for v in rows[0][1][:len(expected)])
+    if header != expected:
+        errors.append(Error(name, 1, f"wrong header {', '.join(header)}; expected {', '.join(expected)}"))
+        return []
+    return rows[1:]
+
+
+def read_export(data: bytes) -> Export:
+    """Read a SurveyXact Excel export; raise ExportError listing every problem with the file's layout."""
+    from openpyxl import load_workbook
+
+    checksum = hashlib.sha256(data).hexdigest()
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise ExportError([Error("", None, "the file is not an Excel workbook (.xlsx) exported from SurveyXact")]) from exc
+    try:
+        missing = [name for name in SHEETS if name not in workbook.sheetnames]
+        if missing:
+            raise ExportError([Error(name, None, "sheet missing") for name in missing])
+        errors: list[Error] = []
+        sheets = {name: _sheet_rows(workbook[name]) for name in SHEETS}
+    finally:
+        workbook.close()
+    labels: dict[str, dict[int, str]] = {}
+    for number, row in sheets["Labels"]:
+        code = _code(row[1] if len(row) > 1 else None)
+        if not row[0] or code is None or len(row) < 3 or row[2] is None:
+            errors.append(Error("Labels", number, "expected a variable name, a numeric value and a label"))
+            continue
+        labels.setdefault(str(row[0]), {})[code] = str(row[2])
+    descriptions = {str(row[0]): str(row[1] or "") for _, row in
+                    _check_header("Variables", sheets["Variables"], VARIABLES_HEADER, errors) if row[0]}
+    dataset = sheets["Dataset"]
+    columns: list[str] = []
+    if not dataset or dataset[0][0] != 1 or not any(dataset[0][1]):
+        errors.append(Error("Dataset", 1, "the header row of variable names is missing"))
+    else:
+        columns = [str(v) if v is not None else "" for v in dataset[0][1]]
+        if descriptions and "" not in columns:
+            for variable in columns:
+                if variable not in descriptions:
+                    errors.append(Error("Dataset", 1, f'variable "{variable}" is not in the sheet Variables'))
+    questions = _questions(_check_header("Structure", sheets["Structure"], STRUCTURE_HEADER, errors), descriptions)
+    if errors:
+        raise ExportError(errors)
+    rows = [(number, {col: row[i] if i < len(row) else None for i, col in enumerate(columns) if col})
+            for number, row in dataset[1:]]
+    return Export(checksum, labels, descriptions, [q for q in questions if q.variable in columns], columns, rows)
+
+
+def _questions(rows, descriptions: dict[str, str]) -> list[Question]:
+    """One Question per question variable of Structure (a choice row repeats the variable; kept once)."""
+    seen: dict[str, Question] = {}
+    for _, row in rows:
+        row = row + (None,) * (len(STRUCTURE_HEADER) - len(row))
+        variable = str(row[1] or "")
+        if not variable.startswith("s_") or variable in seen:
+            continue
+        seen[variable] = Question(variable=variable, name=str(row[0] or ""),
+                                  kind="open" if str(row[2]).lower() == "open" else "closed",
+                                  multiple=str(row[3]).lower() == "multiple", text=str(row[4] or ""),
+                                  description=descriptions.get(variable, ""))
+    return list(seen.values())
+
+
+def read_mapping(text: str) -> tuple[Mapping, list[Error]]:
+    """A mapping CSV (`kind,source,target`, kinds item/value/unit) and its errors, each with its line."""
+    mapping, errors = Mapping(), []
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    header = next(reader, None)
+    if [h.strip() for h in header or []] != ["kind", "source", "target"]:
+        return mapping, [Error("mapping", 1, "expected the header kind,source,target")]
+    for number, row in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != 3:
+            errors.append(Error("mapping", number, "expected three columns: kind,source,target"))
+            continue
+        kind, source, target = (cell.strip() for cell in row)
+        if kind not in MAPPING_KINDS:
+            errors.append(Error("mapping", number, f'unknown kind "{kind}"; expected item, value or unit'))
+        elif not source:
+            errors.append(Error("mapping", number, "the source is empty"))
+        else:
+            {"item": mapping.items, "value": mapping.values, "unit": mapping.units}[kind][
+                source if kind == "item" else normalise(source)] = target
+    return mapping, errors
+
+
+def _match_items(export: Export, items: list[ItemTarget], mapping: Mapping, plan: Plan) -> dict[str, ItemTarget]:
+    by_code = {item.code: item for item in items}
+    by_text = {normalise(item.text): item for item in items}
+    matched: dict[str, ItemTarget] = {}
+    for question in export.questions:
+        target = mapping.items.get(question.variable, mapping.items.get(question.name))
+        if target is not None:
+            if target == SKIP or target == "":
+                plan.unmatched.append((question.variable, question.text or question.description))
+            elif target not in by_code:
+                plan.errors.append(Error("mapping", None, f'unknown item "{target}" for {question.variable}'))
+            else:
+                matched[question.variable] = by_code[target]
+                plan.matched.append((question.variable, target, "mapping"))
+            continue
+        item = next((by_text[normalise(t)] for t in question.match_texts() if normalise(t) in by_text), None)
+        if item is not None and not question.multiple and (item.kind == "text") == (question.kind == "open"):
+            matched[question.variable] = item
+            plan.matched.append((question.variable, item.code, "text"))
+        else:
+            plan.unmatched.append((question.variable, question.text or question.description))
+    for variable, item_code, _ in plan.matched:
+        others = [v for v, c, _ in plan.matched if c == item_code and v != variable]
+        if others and variable < others[0]:
+            plan.errors.append(Error("Structure", None, f"{variable} and {others[0]} both match item {item_code}"))
+    return matched
+
+
+def _option(item: ItemTarget, label: str, mapping: Mapping) -> OptionTarget | str | None:
+    """The option a label means, BLANK for unanswered, or None when nothing matches."""
+    key = normalise(label)
+    target = mapping.values.get(key)
+    if target is not None:
+        if target == BLANK:
+            return BLANK
+        if target == NOT_APPLICABLE:
+            return next((o for o in item.options if o.not_applicable), None)
+        return next((o for o in item.options if str(o.value) == target), None)
+    option = next((o for o in item.options if normalise(o.label) == key), None)
+    if option is None and key.startswith("vedikke"):
+        option = next((o for o in item.options if o.not_applicable), None)
+    return option
+
+
+def _unit_matcher(export: Export, variable: str, afsnit: list[tuple[str, str]], mapping: Mapping, plan: Plan):
+    by_code = {normalise(code): code for code, _ in afsnit}
+    by_name = {normalise(name): code for code, name in afsnit}
+    codes = {code for code, _ in afsnit}
+    found: dict[str, str | None] = {}
+
+    def unit_of(value) -> tuple[str, str | None]:
+        code = _code(value)
+        source = export.labels.get(variable, {}).get(code, str(value)) if code is not None else str(value)
+        if source not in found:
+            how, unit = None, None
+            for key in (source, str(value)):
+                if normalise(key) in mapping.units:
+                    how, unit = "mapping", mapping.units[normalise(key)]
+                    unit = unit if unit in codes else None
+                    break
+            else:
+                for how, table in (("code", by_code), ("name", by_name)):
+                    unit = table.get(normalise(str(value))) or table.get(normalise(source))
+                    if unit:
+                        break
+            found[source] = unit
+            if unit:
+                plan.units.append((source, unit, how))
+        return source, found[source]
+    return unit_of
+
+
+def match(export: Export, items: list[ItemTarget], afsnit: list[tuple[str, str]], unit_variable: str,
+          mapping: Mapping | None = None) -> Plan:
+    """Match the export to the questionnaire's items and the organisation's afsnit; every error at once."""
+    mapping = mapping or Mapping()
+    plan = Plan(checksum=export.checksum)
+    if unit_variable not in export.columns:
+        plan.errors.append(Error("Dataset", 1, f'the unit variable "{unit_variable}" is not a column'))
+    if COMPLETE_STATUS not in export.columns:
+        plan.errors.append(Error("Dataset", 1, f'the status column "{COMPLETE_STATUS}" (Gennemført) is missing'))
+    matched = _match_items(export, items, mapping, plan)
+    if plan.errors:
+        return plan
+    unit_of = _unit_matcher(export, unit_variable, afsnit, mapping, plan)
+    for number, row in export.rows:
+        if _code(row.get(COMPLETE_STATUS)) != 1:
+            plan.not_complete += 1
+            continue
+        answers = []
+        for variable, item in matched.items():
+            answer = _answer(export, number, variable, item, row.get(variable), mapping, plan)
+            if answer is not None:
+                answers.append(answer)
+        unit_value = row.get(unit_variable)
+        source, unit = unit_of(unit_value) if unit_value is not None else ("", None)
+        if unit is None:
+            plan.errors.append(Error("Dataset", number, f'unknown afsnit "{source}"' if source else "no afsnit"))
+        elif not answers:
+            plan.no_answers += 1
+        else:
+            plan.respondents.append(Respondent(number, unit, tuple(answers)))
+    return plan
+
+
+def _answer(export: Export, number: int, variable: str, item: ItemTarget, value, mapping: Mapping,
+            plan: Plan) -> Answer | None:
+    if value is None:
+        return None
+    if item.kind == "text":
+        return Answer(item.code, text=str(value))
+    code = _code(value)
+    label = export.labels.get(variable, {}).get(code) if code is not None else str(value)
+    if label is None:
+        plan.errors.append(Error("Dataset", number, f'{variable}: value {value} has no label in the sheet Labels'))
+        return None
+    option = _option(item, label, mapping)
+    if option is None:
+        plan.errors.append(Error("Dataset", number, f'{variable}: unknown label "{label}" for item {item.code}'))
+        return None
+    if option == BLANK:
+        return None
+    if option.not_applicable:
+        return Answer(item.code, not_applicable=True)
+    return Answer(item.code, value=option.value)

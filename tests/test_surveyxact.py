@@ -1,0 +1,182 @@
+"""Importing a SurveyXact dataset export as a closed baseline round: matching, errors, writing, the CLI."""
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from surveyapp import surveyxact
+from surveyapp.extensions import db
+from surveyapp.models import Answer, ChangeLogEntry, Response, Round
+from surveyapp.services import questionnaires
+from surveyapp.services.admin import surveyxact as importer
+from surveyapp.services.results.counts import clear_cache, round_results
+from tests.surveyxact_helpers import QUESTIONS, Row, expected_counts, random_rows, workbook
+
+ITEMS = [
+    surveyxact.ItemTarget("tryg", "Jeg ville føle mig tryg", "scale", (
+        surveyxact.OptionTarget(1, "Uenig"), surveyxact.OptionTarget(2, "Enig"),
+        surveyxact.OptionTarget(9, "Ved ikke / ikke relevant", True))),
+]
+
+
+def _request(data: bytes, **changes) -> importer.ImportRequest:
+    values = dict(data=data, questionnaire=questionnaires.find("patientsikkerhedskultur"), name="Baseline 2025",
+                  opens=date(2025, 3, 1), closes=date(2025, 3, 31), unit_variable="b_afsnit")
+    values.update(changes)
+    return importer.ImportRequest(**values)
+
+
+# --- the pure reader and matcher -------------------------------------------------------------------------
+
+def test_normalise_ignores_case_punctuation_and_spaces():
+    assert surveyxact.normalise(" Jeg ville føle mig TRYG, hvis…  ") == surveyxact.normalise("jeg ville føle mig tryg hvis")
+
+
+def test_reader_skips_trailing_empty_rows_and_reads_float_codes():
+    export = surveyxact.read_export(workbook(random_rows()))
+    assert len(export.rows) == 42
+    assert export.labels["s_1"][4] == "Enig"
+    assert [q.variable for q in export.questions] == [q[0] for q in QUESTIONS]
+
+
+def test_missing_sheet_and_wrong_header_are_reported_together():
+    data = workbook(random_rows(), sheets=("Labels", "Variables", "Dataset", "Structure"))
+    with pytest.raises(surveyxact.ExportError) as missing:
+        surveyxact.read_export(data)
+    assert [str(e) for e in missing.value.errors] == ["Complete: sheet missing"]
+    with pytest.raises(surveyxact.ExportError) as header:
+        surveyxact.read_export(workbook(random_rows(), variables_header=("name", "description")))
+    assert [str(e) for e in header.value.errors] == [
+        "Variables:1: wrong header name, description; expected variableName, variableDescription"]
+
+
+def test_a_csv_file_is_not_a_workbook():
+    with pytest.raises(surveyxact.ExportError) as caught:
+        surveyxact.read_export(b"variableName;variableDescription\ns_1;Tryg\n")
+    assert "not an Excel workbook" in str(caught.value)
+
+
+def test_battery_items_match_by_the_text_after_the_dash_and_na_by_ved_ikke():
+    questions = [("s_7", None, "Udsagn", "Udsagn - Jeg ville føle mig tryg", {1: "Uenig", 2: "Enig", 3: "Ved ikke"})]
+    rows = [Row(afsnit=1, answers={"s_7": 3}), Row(afsnit=1, answers={"s_7": 2})]
+    plan = surveyxact.match(surveyxact.read_export(workbook(rows, questions=questions)), ITEMS,
+                            [("H-A1", "Afsnit A1")], "b_afsnit")
+    assert plan.ok, plan.errors
+    assert plan.matched == [("s_7", "tryg", "text")]
+    assert [r.answers for r in plan.respondents] == [
+        (surveyxact.Answer("tryg", not_applicable=True),), (surveyxact.Answer("tryg", value=2),)]
+
+
+def test_unknown_afsnit_and_unknown_label_are_errors_with_sheet_and_row():
+    questions = [("s_7", None, "Jeg ville føle mig tryg", "Jeg ville føle mig tryg", {1: "Uenig", 2: "Måske"})]
+    rows = [Row(afsnit=1, answers={"s_7": 1}), Row(afsnit="Kardio 2", answers={"s_7": 2})]
+    plan = surveyxact.match(surveyxact.read_export(workbook(rows, questions=questions)), ITEMS,
+                            [("H-A1", "Afsnit A1")], "b_afsnit")
+    assert [str(e) for e in plan.errors] == ['Dataset:3: s_7: unknown label "Måske" for item tryg',
+                                             'Dataset:3: unknown afsnit "Kardio 2"']
+
+
+def test_mapping_overrides_items_values_and_units():
+    questions = [("s_7", None, "Tryghed", "Tryghed", {1: "Uenig", 2: "Måske", 3: "Enig"})]
+    rows = [Row(afsnit="Kardio 2", answers={"s_7": 2}), Row(afsnit="Kardio 2", answers={"s_7": 3})]
+    mapping, errors = surveyxact.read_mapping(
+        "kind,source,target\nitem,s_7,tryg\nvalue,Måske,na\nunit,Kardio 2,H-A1\n")
+    assert errors == []
+    plan = surveyxact.match(surveyxact.read_export(workbook(rows, questions=questions)), ITEMS,
+                            [("H-A1", "Afsnit A1")], "b_afsnit", mapping)
+    assert plan.ok, plan.errors
+    assert plan.matched == [("s_7", "tryg", "mapping")] and plan.units == [("Kardio 2", "H-A1", "mapping")]
+    assert [r.answers[0] for r in plan.respondents] == [surveyxact.Answer("tryg", not_applicable=True),
+                                                        surveyxact.Answer("tryg", value=2)]
+
+
+def test_mapping_errors_name_their_line():
+    _, errors = surveyxact.read_mapping("kind,source,target\nitem,s_1\nlabel,x,y\n")
+    assert [str(e) for e in errors] == ["mapping:2: expected three columns: kind,source,target",
+                                        'mapping:3: unknown kind "label"; expected item, value or unit']
+
+
+# --- the import into the database --------------------------------------------------------------------------
+
+def _counted(round_) -> dict[tuple[str, str], tuple[int, int]]:
+    clear_cache()
+    return {(row.unit_code, row.item_code): (row.n, row.positive) for row in round_results(round_, level="afsnit")
+            if row.measure == "item" and row.n}
+
+
+def test_imported_round_counts_equal_the_workbook(app, make_org):
+    make_org()
+    rows = random_rows()
+    request = _request(workbook(rows))
+    plan = importer.plan(request)
+    assert plan.ok, plan.errors
+    assert (plan.not_complete, plan.no_answers, len(plan.respondents)) == (1, 1, 40)
+    assert [v for v, _ in plan.unmatched] == ["s_6"]
+    round_ = importer.apply(request, plan, None)
+    db.session.commit()
+    assert round_.status() == "closed" and round_.source == "surveyxact" and len(round_.import_checksum) == 64
+    assert [u.code for u in round_.units] == ["H-A1", "H-A2", "H-B1"]
+    assert _counted(round_) == expected_counts(rows)
+    entry = db.session.scalar(select(ChangeLogEntry).where(ChangeLogEntry.action == "round.import"))
+    assert entry.target_id == round_.id and entry.after["respondents"] == 40
+
+
+def test_import_keeps_only_afsnit_answers_and_day(app, make_org):
+    make_org()
+    request = _request(workbook(random_rows()))
+    round_ = importer.apply(request, importer.plan(request), None)
+    db.session.commit()
+    responses = list(db.session.scalars(select(Response).where(Response.round_id == round_.id)))
+    assert {r.submitted_on for r in responses} == {date(2025, 3, 31)} and {r.link_id for r in responses} == {None}
+    assert len({r.idempotency_key for r in responses}) == 40
+    texts = db.session.scalars(select(Answer.text).where(Answer.text.is_not(None))).all()
+    assert texts == []
+
+
+def test_dry_run_writes_nothing_and_second_import_is_refused(app, make_org, runner, tmp_path):
+    make_org()
+    path = tmp_path / "baseline.xlsx"
+    path.write_bytes(workbook(random_rows()))
+    args = ["import-surveyxact", str(path), "--questionnaire", "patientsikkerhedskultur", "--name", "Baseline",
+            "--opens", "2025-03-01", "--closes", "2025-03-31", "--unit-variable", "b_afsnit"]
+    dry = runner.invoke(args=args + ["--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert "question s_2 -> laere_af_haendelser (by text)" in dry.output
+    assert '40 responses to import; left out: 1 not "Gennemført", 1 with no matched answer' in dry.output
+    assert db.session.scalar(select(func.count()).select_from(Round)) == 0
+    assert db.session.scalar(select(func.count()).select_from(Response)) == 0
+    first = runner.invoke(args=args)
+    assert first.exit_code == 0, first.output
+    assert "imported round" in first.output
+    second = runner.invoke(args=args)
+    assert second.exit_code == 1
+    assert "this file has been imported before" in second.output
+    assert db.session.scalar(select(func.count()).select_from(Round)) == 1
+
+
+def test_cli_reports_every_error_and_writes_nothing(app, make_org, runner, tmp_path):
+    make_org()
+    rows = random_rows() + [Row(afsnit="Kardio 2", answers={"s_1": 4}), Row(afsnit=1, answers={"s_1": 17})]
+    path = tmp_path / "broken.xlsx"
+    path.write_bytes(workbook(rows))
+    mapping = tmp_path / "mapping.csv"
+    mapping.write_text("kind,source,target\nitem,s_6,-\n", encoding="utf-8")
+    result = runner.invoke(args=["import-surveyxact", str(path), "--questionnaire", "patientsikkerhedskultur",
+                                 "--version", "1", "--name", "B", "--opens", "2025-03-01", "--closes", "2025-03-31",
+                                 "--unit-variable", "b_afsnit", "--mapping", str(mapping)])
+    assert result.exit_code == 1
+    assert 'Dataset:44: unknown afsnit "Kardio 2"' in result.output
+    assert "Dataset:45: s_1: value 17 has no label in the sheet Labels" in result.output
+    assert "2 error(s); nothing was imported" in result.output
+    assert db.session.scalar(select(func.count()).select_from(Response)) == 0
+
+
+def test_cli_refuses_a_csv_and_an_open_period(app, make_org, runner, tmp_path):
+    make_org()
+    path = tmp_path / "export.csv"
+    path.write_text("s_1;b_afsnit\n4;1\n", encoding="utf-8")
+    result = runner.invoke(args=["import-surveyxact", str(path), "--questionnaire", "patientsikkerhedskultur",
+                                 "--name", "B", "--opens", "2025-03-01", "--closes", "2999-03-31",
+                                 "--unit-variable", "b_afsnit"])
+    assert result.exit_code == 1
+    assert "not an Excel workbook" in result.output and "its last day must be in the past" in result.output
