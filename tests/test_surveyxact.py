@@ -180,3 +180,19 @@ def test_cli_refuses_a_csv_and_an_open_period(app, make_org, runner, tmp_path):
                                  "--unit-variable", "b_afsnit"])
     assert result.exit_code == 1
     assert "not an Excel workbook" in result.output and "its last day must be in the past" in result.output
+
+
+def test_api_round_listing_shows_the_origin(app, client, make_org, make_round):
+    from surveyapp.services.admin import tokens
+    from tests.test_api import check
+
+    org = make_org()
+    made_here = make_round(units=list(org.values()))
+    request = _request(workbook(random_rows()))
+    imported = importer.apply(request, importer.plan(request), None)
+    db.session.commit()
+    _token, secret = tokens.create_token("BI", can_read_raw=False)
+    db.session.commit()
+    body = client.get("/api/v1/rounds", headers={"Authorization": f"Bearer {secret}"}).get_json()
+    check(body, "RoundPage")
+    assert {item["id"]: item["source"] for item in body["items"]} == {made_here.id: "app", imported.id: "surveyxact"}
