@@ -196,3 +196,65 @@ def test_api_round_listing_shows_the_origin(app, client, make_org, make_round):
     body = client.get("/api/v1/rounds", headers={"Authorization": f"Bearer {secret}"}).get_json()
     check(body, "RoundPage")
     assert {item["id"]: item["source"] for item in body["items"]} == {made_here.id: "app", imported.id: "surveyxact"}
+
+
+# --- the admin page ------------------------------------------------------------------------------------------
+
+def _upload(client, data: bytes, mapping: bytes | None = None):
+    import io
+
+    form = {"file": (io.BytesIO(data), "baseline.xlsx"),
+            "questionnaire_id": str(questionnaires.find("patientsikkerhedskultur").id), "name": "Baseline 2025",
+            "opens": "2025-03-01", "closes": "2025-03-31", "unit_variable": "b_afsnit"}
+    if mapping is not None:
+        form["mapping"] = (io.BytesIO(mapping), "mapping.csv")
+    return client.post("/admin/imports/surveyxact", data=form, content_type="multipart/form-data")
+
+
+def _confirm_fields(page: str) -> dict:
+    import re
+
+    form = page[page.index('action="/admin/imports/surveyxact/confirm"'):]
+    form = form[:form.index("</form>")]
+    return {name: value.replace("&#34;", '"').replace("&amp;", "&")
+            for name, value in re.findall(r'name="([a-z_]+)"[^>]*value="([^"]*)"', form)}
+
+
+def test_admin_page_shows_matching_and_dry_run_then_imports_on_confirm(app, client, login_as, make_org):
+    make_org()
+    login_as("admin")
+    assert "Importér en baseline fra SurveyXact" in client.get("/admin/rounds").get_data(as_text=True)
+    page = _upload(client, workbook(random_rows())).get_data(as_text=True)
+    assert "Prøvekørsel" in page and "laere_af_haendelser" in page and "s_6" in page
+    assert "Afsnit A1" in page and "H-A1" in page
+    assert db.session.scalar(select(func.count()).select_from(Round)) == 0
+    fields = _confirm_fields(page)
+    response = client.post("/admin/imports/surveyxact/confirm", data=fields)
+    assert response.status_code == 302
+    round_ = db.session.scalar(select(Round))
+    assert round_.source == "surveyxact" and round_.status() == "closed"
+    entry = db.session.scalar(select(ChangeLogEntry).where(ChangeLogEntry.action == "round.import"))
+    assert entry.actor_email.startswith("admin")
+    assert "importeret fra SurveyXact" in client.get("/admin/rounds").get_data(as_text=True)
+    again = client.post("/admin/imports/surveyxact/confirm", data=fields)
+    assert again.status_code == 302 and db.session.scalar(select(func.count()).select_from(Round)) == 1
+    refused = _upload(client, workbook(random_rows())).get_data(as_text=True)
+    assert "this file has been imported before" in refused and "Importér nu" not in refused
+
+
+def test_admin_page_lists_every_error_and_writes_nothing(app, client, login_as, make_org):
+    make_org()
+    login_as("admin")
+    rows = random_rows() + [Row(afsnit="Kardio 2", answers={"s_1": 4})]
+    page = _upload(client, workbook(rows), mapping=b"kind,source,target\nitem,s_6,nope\n").get_data(as_text=True)
+    assert "intet blev importeret" in page and 'Dataset:44: unknown afsnit "Kardio 2"' not in page
+    assert "unknown item &#34;nope&#34; for s_6" in page and "Importér nu" not in page
+    page = _upload(client, workbook(rows)).get_data(as_text=True)
+    assert "Dataset:44: unknown afsnit &#34;Kardio 2&#34;" in page and "Importér nu" not in page
+    assert db.session.scalar(select(func.count()).select_from(Response)) == 0
+
+
+def test_coordinators_cannot_import(client, login_as, make_org):
+    org = make_org()
+    login_as("coordinator", units=[org["H"]])
+    assert client.get("/admin/imports/surveyxact").status_code == 403

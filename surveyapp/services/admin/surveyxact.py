@@ -144,3 +144,44 @@ def report_lines(result: surveyxact.Plan) -> list[str]:
     lines.append(f"{len(result.respondents)} responses to import; left out: {result.not_complete} not "
                  f'"Gennemført", {result.no_answers} with no matched answer')
     return lines
+
+
+#: An upload waiting for its confirmation is kept this long (it holds the respondents' background data).
+UPLOAD_TTL = timedelta(hours=1)
+
+
+def _upload_dir():
+    from pathlib import Path
+
+    folder = Path(current_app.instance_path) / "surveyxact-uploads"
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return folder
+
+
+def keep_upload(data: bytes) -> str:
+    """Keep an uploaded export until it is confirmed; returns its checksum. Older uploads are deleted."""
+    import hashlib
+
+    folder = _upload_dir()
+    import time as clock
+
+    limit = clock.time() - UPLOAD_TTL.total_seconds()
+    for old in folder.glob("*.xlsx"):
+        if old.stat().st_mtime < limit:
+            old.unlink(missing_ok=True)
+    checksum = hashlib.sha256(data).hexdigest()
+    path = folder / f"{checksum}.xlsx"
+    path.write_bytes(data)
+    path.chmod(0o600)
+    return checksum
+
+
+def take_upload(checksum: str) -> bytes | None:
+    """The kept upload with this checksum, or None when it has expired."""
+    path = _upload_dir() / f"{checksum}.xlsx"
+    return path.read_bytes() if path.is_file() else None
+
+
+def forget_upload(checksum: str) -> None:
+    """Delete a kept upload once it is imported: the file holds more than the round may keep."""
+    (_upload_dir() / f"{checksum}.xlsx").unlink(missing_ok=True)
