@@ -359,9 +359,9 @@ def match(export: Export, items: list[ItemTarget], afsnit: list[tuple[str, str]]
         plan.errors.append(Error("Dataset", 1, f'the unit variable "{unit_variable}" is not a column'))
     if COMPLETE_STATUS not in export.columns:
         plan.errors.append(Error("Dataset", 1, f'the status column "{COMPLETE_STATUS}" (Gennemført) is missing'))
-    matched = _match_items(export, items, mapping, plan)
     if plan.errors:
         return plan
+    matched = _match_items(export, items, mapping, plan)
     unit_of = _unit_matcher(export, unit_variable, afsnit, mapping, plan)
     for number, row in export.rows:
         if _code(row.get(COMPLETE_STATUS)) != 1:
