@@ -258,3 +258,21 @@ def test_coordinators_cannot_import(client, login_as, make_org):
     org = make_org()
     login_as("coordinator", units=[org["H"]])
     assert client.get("/admin/imports/surveyxact").status_code == 403
+
+
+def test_the_next_app_round_compares_with_the_imported_baseline(app, client, login_as, make_org, make_round):
+    from surveyapp.services.results.unit_report import previous_round
+    from tests.results_helpers import add_responses, tryg
+
+    org = make_org()
+    request = _request(workbook(random_rows()))
+    baseline = importer.apply(request, importer.plan(request), None)
+    db.session.commit()
+    follow_up = make_round(units=list(org.values()), name="Genmåling")
+    add_responses(follow_up, org["H-A1"], tryg(5, 5, 4, 4, 4, 2))
+    db.session.commit()
+    assert previous_round(follow_up).id == baseline.id
+    login_as("admin")
+    page = client.get(f"/koordinator/runde/{follow_up.id}/enhed/H-A1")
+    assert page.status_code == 200 and "Udvikling siden Baseline 2025" in page.get_data(as_text=True)
+    assert "procentpoint" in page.get_data(as_text=True)
