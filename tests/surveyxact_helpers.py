@@ -136,3 +136,19 @@ def expected_counts(rows: list[Row], reverse=("svaert_at_sige_til",)) -> dict[tu
             tally[0] += 1
             tally[1] += scored >= 4
     return {key: tuple(v) for key, v in counts.items()}
+
+
+def main(argv: list[str]) -> None:
+    """`python -m tests.surveyxact_helpers OUT.xlsx CODE...`: an example export for the afsnit CODE... (README)."""
+    out, codes = argv[0], argv[1:]
+    labels = {i: code for i, code in enumerate(codes, start=1)}
+    rows = [Row(afsnit=1 + i % len(codes), status=row.status, answers=row.answers) for i, row in enumerate(random_rows(count=20 * len(codes)))]
+    with open(out, "wb") as fh:
+        fh.write(workbook(rows, afsnit_labels=labels))
+    print(f"{len(rows)} respondents written to {out}")
+
+
+if __name__ == "__main__":
+    import sys
+
+    main(sys.argv[1:])
