@@ -380,6 +380,10 @@ def match(export: Export, items: list[ItemTarget], afsnit: list[tuple[str, str]]
             plan.no_answers += 1
         else:
             plan.respondents.append(Respondent(number, unit, tuple(answers)))
+    if not plan.matched:
+        plan.errors.append(Error("Structure", None, "no question matches an item of the questionnaire"))
+    elif not plan.respondents and not plan.errors:
+        plan.errors.append(Error("Dataset", None, "no respondent to import"))
     return plan
 
 

@@ -276,3 +276,9 @@ def test_the_next_app_round_compares_with_the_imported_baseline(app, client, log
     page = client.get(f"/koordinator/runde/{follow_up.id}/enhed/H-A1")
     assert page.status_code == 200 and "Udvikling siden Baseline 2025" in page.get_data(as_text=True)
     assert "procentpoint" in page.get_data(as_text=True)
+
+
+def test_the_wrong_questionnaire_matches_nothing_and_is_refused(app, make_org):
+    make_org()
+    plan = importer.plan(_request(workbook(random_rows()), questionnaire=questionnaires.find("hvad-er-vigtigt-for-dig")))
+    assert [str(e) for e in plan.errors] == ["Structure: no question matches an item of the questionnaire"]
