@@ -48,9 +48,10 @@ def find_questionnaire(code: str, version: int | None = None) -> Questionnaire |
 
 
 def _period(opens: date, closes: date) -> tuple[datetime, datetime]:
-    """The round's period in naive UTC: from the first day's start to the last day's end, Danish time."""
+    """The round's period in naive UTC: the first day 00:00 to the last day 23:59, Danish time (as the
+    patient day's rounds, so the last day shows as the closing date)."""
     start = datetime.combine(opens, time(), LOCAL_ZONE)
-    end = datetime.combine(closes + timedelta(days=1), time(), LOCAL_ZONE)
+    end = datetime.combine(closes, time(23, 59), LOCAL_ZONE)
     utc = ZoneInfo("UTC")
     return start.astimezone(utc).replace(tzinfo=None), end.astimezone(utc).replace(tzinfo=None)
 
