@@ -12,6 +12,7 @@ from surveyapp.services.admin import surveyxact as importer
 from surveyapp.services.results.counts import clear_cache, round_results
 from tests.surveyxact_helpers import QUESTIONS, Row, expected_counts, random_rows, workbook
 
+DOWNLOADS = "/koordinator/download"
 ITEMS = [
     surveyxact.ItemTarget("tryg", "Jeg ville føle mig tryg", "scale", (
         surveyxact.OptionTarget(1, "Uenig"), surveyxact.OptionTarget(2, "Enig"),
@@ -282,3 +283,17 @@ def test_the_wrong_questionnaire_matches_nothing_and_is_refused(app, make_org):
     make_org()
     plan = importer.plan(_request(workbook(random_rows()), questionnaire=questionnaires.find("hvad-er-vigtigt-for-dig")))
     assert [str(e) for e in plan.errors] == ["Structure: no question matches an item of the questionnaire"]
+
+
+def test_the_imported_round_shows_like_any_closed_round(app, client, login_as, make_org):
+    make_org()
+    request = _request(workbook(random_rows()))
+    round_ = importer.apply(request, importer.plan(request), None)
+    db.session.commit()
+    login_as("admin")
+    detail = client.get(f"/admin/rounds/{round_.id}")
+    assert detail.status_code == 200 and "Baseline 2025" in detail.get_data(as_text=True)
+    dashboard = client.get(f"/koordinator/runde/{round_.id}")
+    assert dashboard.status_code == 200 and "Afsnit A1" in dashboard.get_data(as_text=True)
+    export = client.get(f"{DOWNLOADS}/runde/{round_.id}/resultater.csv?format=plain")
+    assert export.status_code == 200 and "H-A1" in export.get_data(as_text=True)
