@@ -297,3 +297,21 @@ def test_the_imported_round_shows_like_any_closed_round(app, client, login_as, m
     assert dashboard.status_code == 200 and "Afsnit A1" in dashboard.get_data(as_text=True)
     export = client.get(f"{DOWNLOADS}/runde/{round_.id}/resultater.csv?format=plain")
     assert export.status_code == 200 and "H-A1" in export.get_data(as_text=True)
+
+
+def test_an_imported_baseline_cannot_be_reopened(app, client, login_as, make_org):
+    from datetime import timedelta
+
+    from surveyapp.timeutil import utcnow
+
+    make_org()
+    request = _request(workbook(random_rows()))
+    round_ = importer.apply(request, importer.plan(request), None)
+    db.session.commit()
+    login_as("admin")
+    later = (utcnow() + timedelta(days=7)).strftime("%Y-%m-%dT%H:%M")
+    client.post(f"/admin/rounds/{round_.id}/reopen", data={"closes_at": later})
+    db.session.expire_all()
+    assert db.session.get(Round, round_.id).status() == "closed"
+    assert db.session.scalar(select(func.count()).select_from(ChangeLogEntry)
+                             .where(ChangeLogEntry.action == "round.reopen")) == 0

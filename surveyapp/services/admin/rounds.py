@@ -182,6 +182,8 @@ def update(actor: User, round_: Round, name: str, opens_at: datetime, closes_at:
                                       .where(Response.round_id == round_.id)) > 0
     if has_responses and opens_at != round_.opens_at:
         raise RoundError(_("Answers have come in: the opening time can no longer change."))
+    if round_.source == "surveyxact" and closes_at > utcnow():
+        raise RoundError(_("A baseline imported from SurveyXact stays closed: its answers came from there."))
     before = _state(round_)
     round_.name, round_.opens_at, round_.closes_at = name.strip(), opens_at, closes_at
     round_.target, round_.min_group = target, min_group
@@ -221,6 +223,8 @@ def reopen(actor: User, round_: Round, closes_at: datetime) -> None:
     """Open a closed round again until `closes_at` (UTC, in the future)."""
     if round_.status() != "closed":
         raise RoundError(_("Only a closed round can be reopened."))
+    if round_.source == "surveyxact":
+        raise RoundError(_("A baseline imported from SurveyXact stays closed: its answers came from there."))
     if closes_at <= utcnow():
         raise RoundError(_("The new closing time must be in the future."))
     before = _state(round_)
