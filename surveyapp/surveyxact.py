@@ -15,6 +15,8 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 
+from .privacy import contains_cpr
+
 SHEETS = ("Labels", "Variables", "Dataset", "Complete", "Structure")
 VARIABLES_HEADER = ("variableName", "variableDescription")
 STRUCTURE_HEADER = ("questionName", "variableName", "questionType", "subType", "questionText", "choiceValue",
@@ -94,6 +96,7 @@ class ItemTarget:
     text: str
     kind: str  # "scale", "choice" or "text"
     options: tuple[OptionTarget, ...] = ()
+    max_length: int | None = None
 
 
 @dataclass(frozen=True)
@@ -392,7 +395,15 @@ def _answer(export: Export, number: int, variable: str, item: ItemTarget, value,
     if value is None:
         return None
     if item.kind == "text":
-        return Answer(item.code, text=str(value))
+        text = str(value)
+        if contains_cpr(text):
+            plan.errors.append(Error("Dataset", number, f"{variable}: a text shaped like a CPR number; remove it "
+                                     f"or leave the question out with the mapping item,{variable},-"))
+            return None
+        if item.max_length and len(text) > item.max_length:
+            plan.errors.append(Error("Dataset", number, f"{variable}: a text longer than {item.max_length} characters"))
+            return None
+        return Answer(item.code, text=text)
     code = _code(value)
     label = export.labels.get(variable, {}).get(code) if code is not None else str(value)
     if label is None:

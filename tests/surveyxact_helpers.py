@@ -75,7 +75,7 @@ def workbook(rows: list[Row], questions=QUESTIONS, sheets=("Labels", "Variables"
 
     if "Labels" in made:
         for variable, _, _, _, labels in questions:
-            for value, label in labels.items():
+            for value, label in (labels or {}).items():
                 made["Labels"].append([variable, code(value), label])
         for value, label in afsnit_labels.items():
             made["Labels"].append(["b_afsnit", code(value), label])
@@ -98,10 +98,10 @@ def workbook(rows: list[Row], questions=QUESTIONS, sheets=("Labels", "Variables"
             answers = [row.answers.get(q[0]) for q in questions]
             status = [1 if k == row.status else 0 for k in range(5)]
             if name == "Dataset":
-                cells = [code(a) if a is not None else None for a in answers]
+                cells = [code(a) if a is not None and q[4] else a for q, a in zip(questions, answers)]
                 afsnit = code(row.afsnit)
             else:
-                cells = [labels_of[q[0]].get(a) if a is not None else None for q, a in zip(questions, answers)]
+                cells = [labels_of[q[0]].get(a) if a is not None and q[4] else a for q, a in zip(questions, answers)]
                 afsnit = afsnit_labels.get(row.afsnit, row.afsnit)
             sheet.append(cells + [f"KEY{i:05d}", f"person{i}@example.org", afsnit, "2025-03-14 10:12:00"]
                          + [code(s) for s in status])
@@ -112,7 +112,9 @@ def workbook(rows: list[Row], questions=QUESTIONS, sheets=("Labels", "Variables"
         sheet.append(["questionName", "variableName", "questionType", "subType", "questionText", "choiceValue",
                       "choiceText"])
         for n, (variable, _, text, _, labels) in enumerate(questions, start=1):
-            for value, label in labels.items():
+            if labels is None:
+                sheet.append([f"q{n}", variable, "Open", "String", text, None, None])
+            for value, label in (labels or {}).items():
                 sheet.append([f"q{n}", variable, "Closed", "Single", text, value, label])
     out = io.BytesIO()
     book.save(out)

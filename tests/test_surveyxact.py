@@ -315,3 +315,18 @@ def test_an_imported_baseline_cannot_be_reopened(app, client, login_as, make_org
     assert db.session.get(Round, round_.id).status() == "closed"
     assert db.session.scalar(select(func.count()).select_from(ChangeLogEntry)
                              .where(ChangeLogEntry.action == "round.reopen")) == 0
+
+
+def test_open_answers_are_kept_as_texts_but_a_cpr_shaped_text_is_refused(app, make_org):
+    make_org()
+    questions = QUESTIONS[:1] + [("s_9", "kommentar", "Kommentar (valgfri)", "Kommentar (valgfri)", None)]
+    rows = [Row(afsnit=1, answers={"s_1": 4, "s_9": "Godt samarbejde"}), Row(afsnit=1, answers={"s_1": 5})]
+    plan = importer.plan(_request(workbook(rows, questions=questions)))
+    assert plan.ok, plan.errors
+    assert plan.respondents[0].answers == (surveyxact.Answer("tryg_som_patient", value=4),
+                                           surveyxact.Answer("kommentar", text="Godt samarbejde"))
+    rows.append(Row(afsnit=2, answers={"s_1": 4, "s_9": "Patient 010203-1234 faldt"}))
+    plan = importer.plan(_request(workbook(rows, questions=questions)))
+    assert [str(e) for e in plan.errors] == [
+        "Dataset:4: s_9: a text shaped like a CPR number; remove it or leave the question out with the mapping "
+        "item,s_9,-"]

@@ -60,8 +60,8 @@ def _targets(questionnaire: Questionnaire) -> list[surveyxact.ItemTarget]:
     items = db.session.scalars(select(Item).where(Item.questionnaire_id == questionnaire.id).order_by(Item.position)
                                .options(selectinload(Item.scale).selectinload(AnswerScale.options)))
     return [surveyxact.ItemTarget(item.code, item.label("da"), item.kind, tuple(
-        surveyxact.OptionTarget(o.value, o.text("da"), o.not_applicable) for o in (item.scale.options if item.scale else [])))
-        for item in items]
+        surveyxact.OptionTarget(o.value, o.text("da"), o.not_applicable) for o in (item.scale.options if item.scale else [])),
+        item.max_length) for item in items]
 
 
 def plan(request: ImportRequest) -> surveyxact.Plan:
