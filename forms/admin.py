@@ -2,7 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import (BooleanField, DateTimeLocalField, EmailField, HiddenField, IntegerField, PasswordField,
+from wtforms import (BooleanField, DateField, DateTimeLocalField, EmailField, HiddenField, IntegerField, PasswordField,
                      SelectField, SelectMultipleField, StringField)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, EqualTo, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
@@ -16,6 +16,7 @@ DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 NOT_A_NUMBER = _l("Enter a whole number.")
 NOT_A_TIME = _l("Enter a date and time such as 2026-03-02 08:00.")
 NOT_A_CHOICE = _l("Choose one of the options.")
+NOT_A_DATE = _l("Enter a date such as 2025-03-31.")
 
 
 def _int_or_none(value):
@@ -293,3 +294,34 @@ def scale_form(languages: list[str], rows: int):
                 Optional(), Length(max=200, message=_l("The label can have at most 200 characters."))])
     fields.update(languages=list(languages), rows=rows)
     return type("ScaleForm", (_ScaleFormBase,), fields)
+
+
+class SurveyXactImportForm(FlaskForm):
+    """Step 1 of a baseline import: the SurveyXact workbook and the round to make of it."""
+    file = FileField(_l("SurveyXact dataset export (Excel)"), validators=[
+        FileRequired(message=_l("Choose the Excel file exported from SurveyXact."))])
+    mapping = FileField(_l("Mapping file (CSV, optional)"))
+    questionnaire_id = SelectField(_l("Questionnaire version"), coerce=_int_or_none,
+                                   invalid_choice_message=NOT_A_CHOICE,
+                                   validators=[InputRequired(message=_l("Choose a questionnaire."))])
+    name = StringField(_l("Name of the round"), validators=[
+        InputRequired(message=_l("Enter a name for the round.")),
+        Length(max=200, message=_l("The name can have at most 200 characters."))])
+    opens = DateField(_l("First day of the measurement"), invalid_value_message=NOT_A_DATE,
+                      validators=[InputRequired(message=_l("Enter the first day."))])
+    closes = DateField(_l("Last day of the measurement"), invalid_value_message=NOT_A_DATE,
+                       validators=[InputRequired(message=_l("Enter the last day."))])
+    unit_variable = StringField(_l("Variable with the afsnit"), default="b_afsnit", validators=[
+        InputRequired(message=_l("Enter the variable that holds the afsnit, e.g. b_afsnit.")),
+        Length(max=100, message=_l("The variable name can have at most 100 characters."))])
+
+
+class SurveyXactConfirmForm(FlaskForm):
+    """Step 2: the checked upload (by its checksum) and the same choices, to import for real."""
+    checksum = HiddenField(validators=[InputRequired(), Regexp(r"^[0-9a-f]{64}$")])
+    mapping_text = HiddenField()
+    questionnaire_id = HiddenField(validators=[InputRequired()])
+    name = HiddenField(validators=[InputRequired(), Length(max=200)])
+    opens = HiddenField(validators=[InputRequired()])
+    closes = HiddenField(validators=[InputRequired()])
+    unit_variable = HiddenField(validators=[InputRequired(), Length(max=100)])

@@ -253,4 +253,43 @@ def create_token(name: str, raw: bool, scope_email: str | None) -> None:
 
 
 
-COMMANDS = [init_db, seed_demo, create_user, list_links, make_posters, import_units, create_codes, create_token]
+@click.command("import-surveyxact")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--questionnaire", "code", required=True, help="The questionnaire's code.")
+@click.option("--version", type=int, help="Its version (default: the newest).")
+@click.option("--name", required=True, help="The name of the round.")
+@click.option("--opens", required=True, type=click.DateTime(["%Y-%m-%d"]), help="First day, YYYY-MM-DD.")
+@click.option("--closes", required=True, type=click.DateTime(["%Y-%m-%d"]), help="Last day, YYYY-MM-DD.")
+@click.option("--unit-variable", required=True, help="The dataset column naming the afsnit, e.g. b_afsnit.")
+@click.option("--mapping", type=click.Path(exists=True, dir_okay=False), help="CSV kind,source,target.")
+@click.option("--dry-run", is_flag=True, help="Only report the matching; write nothing.")
+@with_appcontext
+def import_surveyxact(file, code, version, name, opens, closes, unit_variable, mapping, dry_run) -> None:
+    """Import a SurveyXact dataset export (Excel) FILE as a closed round; all or nothing."""
+    from .services.admin import surveyxact as importer
+
+    with open(file, "rb") as fh:
+        data = fh.read()
+    mapping_text = None
+    if mapping:
+        with open(mapping, encoding="utf-8-sig") as fh:
+            mapping_text = fh.read()
+    request = importer.ImportRequest(data, importer.find_questionnaire(code, version), name, opens.date(),
+                                     closes.date(), unit_variable, mapping_text)
+    plan = importer.plan(request)
+    for line in importer.report_lines(plan):
+        click.echo(line)
+    if not plan.ok:
+        for error in plan.errors:
+            click.echo(str(error), err=True)
+        raise click.ClickException(f"{len(plan.errors)} error(s); nothing was imported")
+    if dry_run:
+        click.echo("dry run: nothing was written")
+        return
+    round_ = importer.apply(request, plan, None)
+    db.session.commit()
+    click.echo(f"imported round {round_.id}: {len(plan.respondents)} responses")
+
+
+COMMANDS = [init_db, seed_demo, create_user, list_links, make_posters, import_units, create_codes, create_token,
+            import_surveyxact]

@@ -28,6 +28,7 @@ def admin_urls(w) -> list[tuple[str, str]]:
         ("GET", "/admin/units"), ("GET", "/admin/units/new"), ("GET", f"/admin/units/{w['org']['H-A1'].id}"),
         ("POST", f"/admin/units/{w['org']['H-A1'].id}/delete"), ("GET", "/admin/units/export.csv"),
         ("GET", "/admin/units/import"), ("POST", "/admin/units/import/confirm"),
+        ("GET", "/admin/imports/surveyxact"), ("POST", "/admin/imports/surveyxact/confirm"),
         ("GET", "/admin/rounds"), ("GET", "/admin/rounds/new"), ("GET", "/admin/rounds/patient-day"),
         ("GET", f"/admin/rounds/{w['own'].id}"),
         ("POST", f"/admin/rounds/{w['own'].id}/units"), ("POST", f"/admin/rounds/{w['own'].id}/close"),

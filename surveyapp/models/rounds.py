@@ -25,6 +25,7 @@ class Round(db.Model):
         CheckConstraint("closes_at > opens_at", name="period"),
         CheckConstraint("target > 0 AND target <= 1", name="target"),
         CheckConstraint("min_group >= 1", name="min_group"),
+        CheckConstraint("source IN ('app', 'surveyxact')", name="source"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -41,6 +42,10 @@ class Round(db.Model):
     #: docs/anonymity.md).
     codes_only: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Where the answers came from: "app" (collected here) or "surveyxact" (an imported baseline).
+    source: Mapped[str] = mapped_column(String(16), default="app", server_default="app")
+    #: SHA-256 of the imported file, so the same export is never imported twice.
+    import_checksum: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     questionnaire: Mapped[Questionnaire] = relationship()
     units: Mapped[list[Unit]] = relationship(secondary=round_units, order_by=Unit.code)

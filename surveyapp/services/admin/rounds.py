@@ -200,6 +200,8 @@ def update(actor: User, round_: Round, name: str, opens_at: datetime, closes_at:
     answered = has_responses(round_)
     if answered and opens_at != round_.opens_at:
         raise RoundError(_("Answers have come in: the opening time can no longer change."))
+    if round_.source == "surveyxact" and closes_at > utcnow():
+        raise RoundError(_("A baseline imported from SurveyXact stays closed: its answers came from there."))
     if answered and min_group < round_.min_group:
         raise RoundError(_("Answers have come in: the anonymity threshold can be raised but never lowered, "
                            "since respondents were promised at least %(n)d.", n=round_.min_group))
@@ -250,6 +252,8 @@ def reopen(actor: User, round_: Round, closes_at: datetime) -> None:
     """Open a closed round again until `closes_at` (UTC, in the future)."""
     if round_.status() != "closed":
         raise RoundError(_("Only a closed round can be reopened."))
+    if round_.source == "surveyxact":
+        raise RoundError(_("A baseline imported from SurveyXact stays closed: its answers came from there."))
     if has_responses(round_):
         raise RoundError(_("The results of this round are released: it cannot be reopened. "
                            "A repeat is a new round."))

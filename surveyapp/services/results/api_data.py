@@ -65,7 +65,7 @@ def rounds(visible: set[int] | None) -> list[dict]:
         query = query.where(Round.id.in_(select(round_units.c.round_id).where(round_units.c.unit_id.in_(visible))))
     return [{"id": round_.id, "name": round_.name, "questionnaire": code, "audience": audience,
              "opens_at": round_.opens_at, "closes_at": round_.closes_at, "target": round_.target,
-             "min_group": round_.min_group}
+             "min_group": round_.min_group, "source": round_.source}
             for round_, code, audience in db.session.execute(query)]
 
 
