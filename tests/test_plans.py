@@ -162,3 +162,59 @@ def test_auditor_sees_the_interventions_their_audits_verify(client, login_as, or
     login_as("auditor", units=[org["H-A"]])
     page = client.get("/handlingsplaner/verificeret-af-audit").get_data(as_text=True)
     assert "Huddle hver morgen" in page and "Afsnit A1" in page
+
+
+def test_downloads_list_every_intervention_in_scope(client, login_as, org, closed_round):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    login_as("coordinator", units=[org["H-A1"]])
+    plan_id = start_plan(client, closed_round, "H-A1")
+    client.post(f"/handlingsplaner/{plan_id}/indsats/ny", data=intervention_form(closed_round, title="=Huddle"))
+    text = client.get("/handlingsplaner/indsatser.csv?format=plain").get_data(as_text=True)
+    lines = text.strip().splitlines()
+    assert lines[0].startswith("plan_id,round_name,unit_code")
+    assert "'=Huddle" in lines[1] and "H-A1" in lines[1] and "laere_af_haendelser" in lines[1]
+    workbook = load_workbook(BytesIO(client.get("/handlingsplaner/indsatser.xlsx").data))
+    values = [c.value for c in next(workbook.worksheets[0].iter_rows(min_row=2, max_row=2))]
+    assert "'=Huddle" in values and "H-A1" in values
+
+
+def test_api_lists_plans_by_scope_and_filters_against_the_schema(client, login_as, org, closed_round, make_user):
+    from jsonschema import Draft202012Validator
+
+    from surveyapp.services.admin import tokens
+    from tests.test_api import SPEC
+
+    login_as("coordinator", units=[org["H"]])
+    for code in ("H-A1", "H-B1"):
+        plan_id = start_plan(client, closed_round, code)
+        client.post(f"/handlingsplaner/{plan_id}/indsats/ny", data=intervention_form(closed_round, title=code))
+    scoped_user = make_user("viewer", units=[org["H-A"]])
+    _, secret = tokens.create_token("BI", can_read_raw=False, user=scoped_user)
+    db.session.commit()
+    headers = {"Authorization": f"Bearer {secret}"}
+    schema = {"$ref": "#/components/schemas/ActionPlanPage", "components": SPEC["components"]}
+    body = client.get("/api/v1/action-plans", headers=headers).get_json()
+    Draft202012Validator(schema).validate(body)
+    assert [p["unit_code"] for p in body["items"]] == ["H-A1"]
+    intervention = body["items"][0]["interventions"][0]
+    assert intervention["status"] == "planlagt" and intervention["items"] == ["laere_af_haendelser"]
+    assert intervention["verified"] is None
+    assert client.get("/api/v1/action-plans?status=implementeret", headers=headers).get_json()["items"] == []
+    assert client.get(f"/api/v1/action-plans?round={closed_round.id}&unit=H-A1",
+                      headers=headers).get_json()["items"][0]["unit_code"] == "H-A1"
+    assert client.get("/api/v1/action-plans?status=done", headers=headers).status_code == 400
+    assert client.get("/api/v1/action-plans").status_code == 401
+    page = client.get("/api/v1/action-plans?limit=1", headers={"Authorization": f"Bearer {_organisation_token()}"})
+    assert len(page.get_json()["items"]) == 1 and page.get_json()["next"]
+    assert "/action-plans" in SPEC["paths"]
+
+
+def _organisation_token() -> str:
+    from surveyapp.services.admin import tokens
+
+    _, secret = tokens.create_token("BI all", can_read_raw=False)
+    db.session.commit()
+    return secret

@@ -5,7 +5,7 @@ A plan or intervention outside the user's scope answers 404; writing without the
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -19,8 +19,10 @@ from ..extensions import db
 from ..models import Unit
 from ..services.audits.templates import active_templates
 from ..services.plans import plans
+from ..services.plans.exports import intervention_columns, intervention_rows
 from ..services.results.unit_report import load_round_with_questionnaire, unit_report
-from ..services.scopes import can_see
+from ..services.scopes import can_see, visible_unit_ids
+from ..services.spreadsheets import FLAVOURS, Sheet, iter_csv, iter_xlsx
 
 bp = Blueprint("plans", __name__, url_prefix="/handlingsplaner")
 STATUS_NAMES = {"planlagt": _l("Planned"), "i_gang": _l("In progress"), "implementeret": _l("Implemented"),
@@ -180,3 +182,25 @@ def add_note(intervention_id: int):
 def verified():
     return render_template("plans/verified.html", rows=plans.verified_by_audits(current_user, _lang(), _today()),
                            status_names=STATUS_NAMES)
+
+
+def _download(body, mimetype: str, filename: str) -> Response:
+    return Response(stream_with_context(body), mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
+
+
+@bp.get("/indsatser.csv")
+def interventions_csv():
+    """Every intervention in the user's scope; ?format=excel (Danish Excel, the default) or plain; ?round=<id>."""
+    flavour = FLAVOURS.get(request.args.get("format", "excel"))
+    if flavour is None:
+        abort(400)
+    rows = intervention_rows(visible_unit_ids(current_user), request.args.get("round", type=int))
+    return _download(iter_csv(intervention_columns(), rows, flavour), "text/csv", "handlingsplaner.csv")
+
+
+@bp.get("/indsatser.xlsx")
+def interventions_xlsx():
+    rows = intervention_rows(visible_unit_ids(current_user), request.args.get("round", type=int))
+    return _download(iter_xlsx([Sheet(_("Interventions"), intervention_columns(), rows)]),
+                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "handlingsplaner.xlsx")
