@@ -218,3 +218,25 @@ def _organisation_token() -> str:
     _, secret = tokens.create_token("BI all", can_read_raw=False)
     db.session.commit()
     return secret
+
+
+def test_leaders_overview_shows_plans_statuses_overdue_and_key_item_movement(client, login_as, org, closed_round,
+                                                                               make_round):
+    repeat = make_round(units=list(org.values()), name="Genmåling 2027", opens=datetime(2027, 3, 1),
+                        closes=datetime(2027, 4, 1))
+    add_responses(repeat, org["H-A1"], [staff(5, 4, 4) for _ in range(10)])
+    add_responses(repeat, org["H-A2"], [staff(4, 4, 4) for _ in range(6)])
+    add_responses(repeat, org["H-B2"], [staff(4, 4, 4) for _ in range(8)])
+    add_responses(repeat, org["H-B1"], [staff(4, 4, 4) for _ in range(6)])
+    db.session.commit()
+    login_as("coordinator", units=[org["H"]])
+    plan_id = start_plan(client, closed_round, "H-A1")
+    client.post(f"/handlingsplaner/{plan_id}/indsats/ny",
+                data=intervention_form(closed_round, starts_on="2026-01-01", due_on="2026-02-01"))
+    page = client.get(f"/handlingsplaner/runde/{closed_round.id}/overblik/H-A").get_data(as_text=True)
+    assert "Afsnit A1" in page and "Afsnit A2" in page and "Ingen plan" in page
+    assert "Overskredet: 1" in page and "Planlagt: <strong>1</strong>" in page
+    # tryg_som_patient in H-A1: 6 of 10, then 10 of 10.
+    assert re.search(r"patient her: 60,0\s%\s+→ 100,0\s%", page)
+    hidden = client.get(f"/handlingsplaner/runde/{closed_round.id}/overblik/H-B").get_data(as_text=True)
+    assert "skjult" in hidden

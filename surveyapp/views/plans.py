@@ -20,6 +20,7 @@ from ..models import Unit
 from ..services.audits.templates import active_templates
 from ..services.plans import plans
 from ..services.plans.exports import intervention_columns, intervention_rows
+from ..services.plans.overview import plans_overview
 from ..services.results.unit_report import load_round_with_questionnaire, unit_report
 from ..services.scopes import can_see, visible_unit_ids
 from ..services.spreadsheets import FLAVOURS, Sheet, iter_csv, iter_xlsx
@@ -204,3 +205,14 @@ def interventions_xlsx():
     rows = intervention_rows(visible_unit_ids(current_user), request.args.get("round", type=int))
     return _download(iter_xlsx([Sheet(_("Interventions"), intervention_columns(), rows)]),
                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "handlingsplaner.xlsx")
+
+
+@bp.get("/runde/<int:round_id>/overblik/<code>")
+def overview(round_id: int, code: str):
+    """For leaders: the afsnit of an afdeling or sygehus, their plans and the key items' movement."""
+    round_ = load_round_with_questionnaire(round_id)
+    unit = db.session.scalar(select(Unit).where(Unit.code == code))
+    if round_ is None or unit is None or not can_see(current_user, unit.id):
+        abort(404)
+    data = plans_overview(round_, unit, visible_unit_ids(current_user), _lang(), _today())
+    return render_template("plans/overview.html", overview=data, status_names=STATUS_NAMES)
