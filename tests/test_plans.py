@@ -240,3 +240,28 @@ def test_leaders_overview_shows_plans_statuses_overdue_and_key_item_movement(cli
     assert re.search(r"patient her: 60,0\s%\s+→ 100,0\s%", page)
     hidden = client.get(f"/handlingsplaner/runde/{closed_round.id}/overblik/H-B").get_data(as_text=True)
     assert "skjult" in hidden
+
+
+def test_annual_report_on_screen_and_as_pdf_with_highlights_and_the_shortfall(client, login_as, org, closed_round):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    user = login_as("coordinator", units=[org["H-A"]])
+    plan_id = start_plan(client, closed_round, "H-A1")
+    client.post(f"/handlingsplaner/{plan_id}/indsats/ny", data=intervention_form(closed_round, highlight="implemented"))
+    client.post(f"/handlingsplaner/{plan_id}/indsats/ny",
+                data=intervention_form(closed_round, title="Tavlemøde", audit_template="", highlight="new"))
+    record_audit(org["H-A1"], user, 9, date(2026, 7, 1))
+    first = db.session.scalar(select(Intervention).order_by(Intervention.id))
+    client.post(f"/handlingsplaner/indsats/{first.id}/status", data={"status": "implementeret"})
+    for code in ("H-A1", "H-A"):
+        page = client.get(f"/handlingsplaner/aarsrapport/{code}/2026").get_data(as_text=True)
+        assert "Årsrapport 2026" in page and "Huddle hver morgen" in page and "Tavlemøde" in page
+        assert "Én indsats færre end de to" in page
+        response = client.get(f"/handlingsplaner/aarsrapport/{code}/2026.pdf")
+        assert response.status_code == 200 and response.mimetype == "application/pdf"
+        text = " ".join(" ".join(p.extract_text() for p in PdfReader(BytesIO(response.data)).pages).split())
+        assert "Huddle hver morgen" in text and "Tavlemøde" in text and "9 af 10 korrekte" in text
+        assert "Måling 2026" in text and "mål 80 %" in text.replace("\xa0", " ")
+    assert client.get("/handlingsplaner/aarsrapport/H-B1/2026").status_code == 404

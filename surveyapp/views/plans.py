@@ -21,6 +21,7 @@ from ..services.audits.templates import active_templates
 from ..services.plans import plans
 from ..services.plans.exports import intervention_columns, intervention_rows
 from ..services.plans.overview import plans_overview
+from ..services.plans.annual import annual_report, annual_report_pdf
 from ..services.results.unit_report import load_round_with_questionnaire, unit_report
 from ..services.scopes import can_see, visible_unit_ids
 from ..services.spreadsheets import FLAVOURS, Sheet, iter_csv, iter_xlsx
@@ -216,3 +217,23 @@ def overview(round_id: int, code: str):
         abort(404)
     data = plans_overview(round_, unit, visible_unit_ids(current_user), _lang(), _today())
     return render_template("plans/overview.html", overview=data, status_names=STATUS_NAMES)
+
+
+def _annual_or_404(code: str, year: int):
+    unit = db.session.scalar(select(Unit).where(Unit.code == code))
+    if unit is None or unit.level not in ("afsnit", "afdeling") or not can_see(current_user, unit.id):
+        abort(404)
+    return annual_report(unit, year, current_user, _lang(), _today())
+
+
+@bp.get("/aarsrapport/<code>/<int:year>")
+def annual(code: str, year: int):
+    """The annual report of an afsnit or afdeling on screen."""
+    return render_template("plans/annual.html", report=_annual_or_404(code, year), status_names=STATUS_NAMES)
+
+
+@bp.get("/aarsrapport/<code>/<int:year>.pdf")
+def annual_pdf(code: str, year: int):
+    report = _annual_or_404(code, year)
+    return Response(annual_report_pdf(report, STATUS_NAMES), mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="aarsrapport-{code}-{year}.pdf"'})
