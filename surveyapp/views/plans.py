@@ -92,7 +92,7 @@ def show(plan_id: int):
     return render_template("plans/show.html", plan=plan, report=report, status_names=STATUS_NAMES,
                            lines=plans.intervention_lines(plan, _lang(), _today()),
                            may_write=plans.may_write(current_user, plan.unit_id),
-                           status_form=StatusForm(), note_form=NoteForm())
+                           status_form=StatusForm(), note_form=NoteForm(), report_year=_today().year)
 
 
 def _fill_choices(form: InterventionForm, plan) -> None:
