@@ -199,7 +199,8 @@ def test_heavy_pages_run_a_fixed_number_of_queries(client, login_as, rounds, org
         with count_queries() as counter:
             page(client, url)
         assert counter[0] == before[url], url
-    assert before[urls[0]] <= 12 and before[urls[1]] <= 22 and before[urls[2]] <= 8
+    # The unit page looks up the afsnit's action plan: one query more than before plans.
+    assert before[urls[0]] <= 12 and before[urls[1]] <= 23 and before[urls[2]] <= 8
 
 
 def test_follow_up_lists_only_the_afsnit_in_scope(client, login_as, rounds, org):

@@ -62,3 +62,19 @@ def test_demo_has_wards_above_and_below_target_and_below_the_threshold(app):
     assert any(s >= 0.8 for s in shares) and any(s < 0.8 for s in shares)
     assert sum(1 for n in respondents.values() if n < current.min_group) >= 1
     assert {r.questionnaire.audience for r in db.session.scalars(select(Round)) if r.is_open()} == {"staff", "patient"}
+
+
+def test_demo_has_plans_with_an_intervention_confirmed_by_audit(app):
+    from datetime import date
+
+    from surveyapp.models import ActionPlan
+    from surveyapp.services.plans.plans import intervention_lines
+
+    demo.seed(responses=600, seed=5)
+    db.session.commit()
+    plans = list(db.session.scalars(select(ActionPlan).order_by(ActionPlan.id)))
+    assert len(plans) == 3 and all(p.round.status() == "closed" for p in plans)
+    lines = [line for plan in plans for line in intervention_lines(plan, "da", date.today())]
+    assert any(line.verification.confirmed for line in lines)
+    assert any(line.overdue for line in lines)
+    assert {line.intervention.highlight for line in lines} >= {"implemented", "new"}

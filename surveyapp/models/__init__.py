@@ -11,6 +11,7 @@ from .audits import (
     AuditTemplate,
 )
 from .org import LEVELS, Unit
+from .plans import HIGHLIGHT_SIDES, STATUSES, ActionPlan, Intervention, InterventionNote, InterventionStatus, intervention_items
 from .questionnaires import AUDIENCES, ITEM_KINDS, AnswerScale, Item, Questionnaire, ScaleOption
 from .responses import Answer, Response
 from .rounds import LINK_KINDS, CollectionLink, Round, round_units
@@ -19,6 +20,8 @@ from .users import ROLES, ApiToken, User, user_units
 __all__ = [
     "AUDIT_KINDS", "RULE_KINDS", "Audit", "AuditAnswer", "AuditCriterion", "AuditSample", "AuditSchedule",
     "AuditTemplate",
+    "HIGHLIGHT_SIDES", "STATUSES", "ActionPlan", "Intervention", "InterventionNote", "InterventionStatus",
+    "intervention_items",
     "AUDIENCES", "ITEM_KINDS", "LEVELS", "LINK_KINDS", "ROLES",
     "Answer", "AnswerScale", "ApiToken", "ChangeLogEntry", "Invitation", "CollectionLink", "Item", "Questionnaire", "Response",
     "Round", "ScaleOption", "Unit", "User", "round_units", "user_units",

@@ -7,7 +7,8 @@ from .auth import bp as auth_bp
 from .coordinator import bp as coordinator_bp
 from .downloads import bp as downloads_bp
 from .main import bp as main_bp
+from .plans import bp as plans_bp
 from .posters import bp as posters_bp
 from .respond import bp as respond_bp
 
-BLUEPRINTS = [main_bp, auth_bp, respond_bp, coordinator_bp, posters_bp, admin_bp, account_bp, audits_bp, downloads_bp, api_bp]
+BLUEPRINTS = [main_bp, auth_bp, respond_bp, coordinator_bp, posters_bp, admin_bp, account_bp, audits_bp, downloads_bp, plans_bp, api_bp]

@@ -13,10 +13,11 @@ from flask import Blueprint, Response, abort, current_app, g, request, stream_wi
 
 from ..inputs import db_int
 from ..extensions import csrf, db
-from ..models import LEVELS
+from ..models import LEVELS, STATUSES
 from ..services.access import NotVisible, round_for
 from ..services.admin.tokens import verify_token
 from ..services.audits.exports import audit_dict, audit_rows
+from ..services.plans.exports import api_plans
 from ..services.results import api_data
 from ..services.results.exports import API_RESULT_COLUMNS, api_result_dict, api_result_rows
 from ..services.results.raw import NotReleased, iter_raw_responses
@@ -179,3 +180,15 @@ def audits():
     rows = audit_rows(g.visible, request.args.get("template") or None, request.args.get("unit") or None,
                       lang=request.args.get("lang", "da"))
     return _paginated([audit_dict(row) for row in rows])
+
+
+@bp.get("/action-plans")
+def action_plans():
+    """Action plans with their interventions; ?round=<id>, ?unit=<code> and ?status=<status> narrow the list."""
+    status = request.args.get("status") or None
+    if status is not None and status not in STATUSES:
+        abort(400)
+    round_id = request.args.get("round", type=int)
+    if "round" in request.args and round_id is None:
+        abort(400)
+    return _paginated(api_plans(g.visible, round_id, request.args.get("unit") or None, status))

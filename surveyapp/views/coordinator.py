@@ -12,6 +12,8 @@ from ..extensions import db
 from ..formatting import FILTERS
 from ..i18n import LANGUAGE_NAMES
 from ..models import Round, Unit
+from ..services.plans.plans import may_write as may_write_plan
+from ..services.plans.plans import plan_of
 from ..services.results.charts import days_chart, item_chart
 from ..services.results.counts import load_round
 from ..services.results.dashboard import round_table
@@ -94,8 +96,10 @@ def unit_results(round_id: int, code: str):
         abort(404)
     may_read = (round_.status() == "closed" and unit.level == "afsnit"
                 and may_read_free_text(current_user, unit.id))
+    plan = plan_of(round_.id, unit.id) if unit.level == "afsnit" else None
+    may_plan = unit.level == "afsnit" and unit in round_.units and may_write_plan(current_user, unit.id)
     return render_template("coordinator/unit_results.html", round=round_, report=report,
-                           chart=item_chart(report), may_read=may_read)
+                           chart=item_chart(report), may_read=may_read, plan=plan, may_plan=may_plan)
 
 
 @bp.get("/runde/<int:round_id>/opfoelgning")

@@ -14,6 +14,7 @@ from ..questionnaires import find, install_builtin
 from ..rounds import create_round
 from ..users import create_user
 from .audits import seed_audits
+from .plans import seed_plans
 
 logger = logging.getLogger(__name__)
 
@@ -194,6 +195,9 @@ def seed(responses: int = 800, seed: int = 2026, min_group: int = 5, target: flo
             user.units = [by_code[scope]]
         logins.append((email, DEMO_PASSWORD, role))
     db.session.flush()
-    seed_audits(rng, [u for u in afsnit if u.code.startswith("SLA-")], user)
+    sla = [u for u in afsnit if u.code.startswith("SLA-")]
+    seed_audits(rng, sla, user)
+    # Plans answer the closed round; their ISBAR interventions are verified by the audits just seeded.
+    seed_plans(baseline, sla[:3], user)
     logger.info("demo data seeded: %d units, %d responses (seed %s)", len(units), total, seed)
     return DemoSummary(units=len(units), rounds=4, responses=total, logins=logins)

@@ -1,0 +1,118 @@
+"""Action plans ("handlingsplaner"): an afsnit's interventions against its biggest challenges in one round.
+
+An intervention's status history and progress log are rows of their own, so "when was it implemented" is
+read, never overwritten. Whether an audit confirms it is derived from the audits, never stored.
+"""
+from datetime import date, datetime
+
+from sqlalchemy import Column, CheckConstraint, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..timeutil import utcnow
+from .org import Unit
+from .questionnaires import Item
+from .rounds import Round
+from .users import User
+
+STATUSES = ("planlagt", "i_gang", "implementeret", "opgivet")
+#: The annual report's two sides: interventions implemented this year, and new ones for the coming year.
+HIGHLIGHT_SIDES = ("implemented", "new")
+
+intervention_items = Table(
+    "intervention_item",
+    db.metadata,
+    Column("intervention_id", ForeignKey("intervention.id", ondelete="CASCADE"), primary_key=True),
+    Column("item_id", ForeignKey("item.id", ondelete="RESTRICT"), primary_key=True),
+)
+
+
+class ActionPlan(db.Model):
+    """One plan per afsnit and the round whose results it answers."""
+
+    __tablename__ = "action_plan"
+    __table_args__ = (UniqueConstraint("unit_id", "round_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="RESTRICT"), index=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("survey_round.id", ondelete="RESTRICT"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"))
+
+    unit: Mapped[Unit] = relationship()
+    round: Mapped[Round] = relationship()
+    interventions: Mapped[list["Intervention"]] = relationship(
+        back_populates="plan", cascade="all, delete-orphan", order_by="Intervention.id")
+
+    @property
+    def code(self) -> str:  # the change log's label
+        return f"{self.unit.code}/{self.round_id}"
+
+
+class Intervention(db.Model):
+    """An intervention ("indsats") of a plan."""
+
+    __tablename__ = "intervention"
+    __table_args__ = (
+        CheckConstraint("status IN ('planlagt', 'i_gang', 'implementeret', 'opgivet')", name="status"),
+        CheckConstraint("due_on IS NULL OR starts_on IS NULL OR due_on >= starts_on", name="dates"),
+        CheckConstraint("highlight IS NULL OR highlight IN ('implemented', 'new')", name="highlight"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("action_plan.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    #: A role or a name of the ward's staff ("afsnitsledelsen", "Sygeplejerske Mette"), never a respondent.
+    responsible: Mapped[str] = mapped_column(String(200), default="")
+    starts_on: Mapped[date | None]
+    due_on: Mapped[date | None]
+    status: Mapped[str] = mapped_column(String(16), default="planlagt")
+    #: The audit template (by code, so new versions still count) whose latest audit verifies it.
+    audit_template_code: Mapped[str | None] = mapped_column(String(60))
+    #: Highlighted in the annual report, on this side.
+    highlight: Mapped[str | None] = mapped_column(String(16))
+
+    plan: Mapped[ActionPlan] = relationship(back_populates="interventions")
+    items: Mapped[list[Item]] = relationship(secondary=intervention_items, order_by=Item.position)
+    history: Mapped[list["InterventionStatus"]] = relationship(
+        back_populates="intervention", cascade="all, delete-orphan", order_by="InterventionStatus.id")
+    notes: Mapped[list["InterventionNote"]] = relationship(
+        back_populates="intervention", cascade="all, delete-orphan", order_by="InterventionNote.id")
+
+    @property
+    def code(self) -> str:  # the change log's label
+        return self.title
+
+
+class InterventionStatus(db.Model):
+    """A status an intervention was given, and the date it was set."""
+
+    __tablename__ = "intervention_status"
+    __table_args__ = (
+        CheckConstraint("status IN ('planlagt', 'i_gang', 'implementeret', 'opgivet')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    intervention_id: Mapped[int] = mapped_column(ForeignKey("intervention.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(16))
+    set_on: Mapped[date]
+    set_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"))
+
+    intervention: Mapped[Intervention] = relationship(back_populates="history")
+    set_by: Mapped[User | None] = relationship()
+
+
+class InterventionNote(db.Model):
+    """One line of an intervention's progress log."""
+
+    __tablename__ = "intervention_note"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    intervention_id: Mapped[int] = mapped_column(ForeignKey("intervention.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text)
+
+    intervention: Mapped[Intervention] = relationship(back_populates="notes")
+    author: Mapped[User | None] = relationship()

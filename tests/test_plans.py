@@ -1,0 +1,267 @@
+"""Action plans through the test client: from the challenges to an intervention confirmed by audit."""
+import re
+from datetime import date, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from surveyapp.extensions import db
+from surveyapp.models import ActionPlan, ChangeLogEntry, Intervention
+from surveyapp.services.audits import recording as audits
+from surveyapp.services.audits import templates as audit_templates
+from tests.results_helpers import add_responses
+
+
+def staff(safe: int, learn: int, follow: int) -> dict:
+    return {"tryg_som_patient": safe, "laere_af_haendelser": learn, "ledelse_foelger_op": follow}
+
+
+@pytest.fixture
+def org(make_org):
+    return make_org("H")
+
+
+@pytest.fixture
+def closed_round(make_round, org):
+    """A closed staff round: H-A1 answered by 10 (shown), H-B1 by 3 (hidden)."""
+    round_ = make_round(units=list(org.values()), name="Måling 2026", opens=datetime(2026, 3, 1),
+                        closes=datetime(2026, 4, 1))
+    add_responses(round_, org["H-A1"], [staff(5 if i < 6 else 2, 4 if i < 3 else 1, 4) for i in range(10)])
+    add_responses(round_, org["H-A2"], [staff(4, 4, 4) for _ in range(6)])
+    add_responses(round_, org["H-B1"], [staff(1, 1, 1) for _ in range(3)])
+    add_responses(round_, org["H-B2"], [staff(4, 5, 4) for _ in range(8)])
+    db.session.commit()
+    return round_
+
+
+def start_plan(client, round_, code: str) -> int:
+    response = client.post(f"/handlingsplaner/runde/{round_.id}/enhed/{code}")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return int(response.headers["Location"].rsplit("/", 1)[1])
+
+
+def item_id(round_, code: str) -> int:
+    return next(i.id for i in round_.questionnaire.items if i.code == code)
+
+
+def intervention_form(round_, **given) -> dict:
+    return {"title": "Huddle hver morgen", "description": "Fem minutter om dagens risici",
+            "items": [item_id(round_, "laere_af_haendelser")], "responsible": "Afsnitsledelsen",
+            "starts_on": "2026-05-01", "due_on": "2026-09-01", "audit_template": "isbar-vagtoverlevering",
+            "highlight": "", **given}
+
+
+def record_audit(unit, user, correct: int, on: date, template="isbar-vagtoverlevering"):
+    template = audit_templates.find(template)
+    audit = audits.start_audit(template, unit, user, on)
+    for number in range(1, template.sample_size + 1):
+        answer = "yes" if number <= correct else "no"
+        audits.save_sample(audit, number, {c.id: answer for c in template.criteria}, None)
+    audits.finish(audit, None)
+    db.session.commit()
+
+
+def test_unit_page_offers_a_plan_and_the_plan_lists_the_challenges(client, login_as, org, closed_round):
+    login_as("coordinator", units=[org["H-A"]])
+    unit_page = client.get(f"/koordinator/runde/{closed_round.id}/enhed/H-A1").get_data(as_text=True)
+    assert "Lav handlingsplan" in unit_page
+    plan_id = start_plan(client, closed_round, "H-A1")
+    page = client.get(f"/handlingsplaner/{plan_id}").get_data(as_text=True)
+    assert "Handlingsplan: Afsnit A1" in page and "Største udfordringer" in page
+    assert re.search(r"Vi lærer af hændelser[^<]*</strong>: 30,0", page) or "30,0" in page
+    # Starting again opens the same plan.
+    assert start_plan(client, closed_round, "H-A1") == plan_id
+    assert db.session.scalar(select(ActionPlan.id).where(ActionPlan.unit_id == org["H-A1"].id)) == plan_id
+    unit_page = client.get(f"/koordinator/runde/{closed_round.id}/enhed/H-A1").get_data(as_text=True)
+    assert f"/handlingsplaner/{plan_id}" in unit_page
+
+
+def test_hidden_afsnit_gets_a_plan_without_item_figures(client, login_as, org, closed_round):
+    login_as("coordinator", units=[org["H"]])
+    plan_id = start_plan(client, closed_round, "H-B1")
+    page = client.get(f"/handlingsplaner/{plan_id}").get_data(as_text=True)
+    assert "skjult" in page
+    assert "%" not in re.sub(r"<style.*?</style>", "", page, flags=re.S).split("<main", 1)[-1]
+
+
+def test_intervention_is_confirmed_by_its_audit_and_the_status_is_offered(client, login_as, org, closed_round,
+                                                                           make_user):
+    user = login_as("coordinator", units=[org["H-A1"]])
+    plan_id = start_plan(client, closed_round, "H-A1")
+    response = client.post(f"/handlingsplaner/{plan_id}/indsats/ny", data=intervention_form(closed_round))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    page = client.get(f"/handlingsplaner/{plan_id}").get_data(as_text=True)
+    assert "Huddle hver morgen" in page and "Planlagt" in page and "Ikke auditeret endnu" in page
+
+    record_audit(org["H-A1"], user, 8, date(2026, 6, 1))
+    page = client.get(f"/handlingsplaner/{plan_id}").get_data(as_text=True)
+    assert "lever ikke op til reglen (8 af 10 korrekte)" in page
+    assert "Sæt status til implementeret" not in page
+
+    record_audit(org["H-A1"], user, 9, date(2026, 7, 1))
+    page = client.get(f"/handlingsplaner/{plan_id}").get_data(as_text=True)
+    assert "Implementering bekræftet af audit 1. jul. 2026 (9 af 10 korrekte)" in page
+    intervention = db.session.scalar(select(Intervention))
+    assert intervention.status == "planlagt"  # nothing changes status by itself
+    response = client.post(f"/handlingsplaner/indsats/{intervention.id}/status", data={"status": "implementeret"})
+    assert response.status_code == 302
+    db.session.refresh(intervention)
+    assert intervention.status == "implementeret"
+    assert [s.status for s in intervention.history] == ["planlagt", "implementeret"]
+    actions = set(db.session.scalars(select(ChangeLogEntry.action)))
+    assert {"action_plan.create", "intervention.create", "intervention.status"} <= actions
+
+
+def test_due_before_start_and_a_refused_status_move_are_rejected(client, login_as, org, closed_round):
+    login_as("coordinator", units=[org["H-A1"]])
+    plan_id = start_plan(client, closed_round, "H-A1")
+    response = client.post(f"/handlingsplaner/{plan_id}/indsats/ny",
+                           data=intervention_form(closed_round, due_on="2026-04-01"))
+    assert response.status_code == 200
+    assert "Fristen kan ikke ligge før start" in response.get_data(as_text=True)
+    client.post(f"/handlingsplaner/{plan_id}/indsats/ny", data=intervention_form(closed_round, audit_template=""))
+    intervention = db.session.scalar(select(Intervention))
+    client.post(f"/handlingsplaner/indsats/{intervention.id}/status", data={"status": "opgivet"})
+    response = client.post(f"/handlingsplaner/indsats/{intervention.id}/status", data={"status": "implementeret"},
+                           follow_redirects=True)
+    assert "Den status kan ikke følge den nuværende" in response.get_data(as_text=True)
+    db.session.refresh(intervention)
+    assert intervention.status == "opgivet"
+
+
+def test_progress_note_is_logged(client, login_as, org, closed_round):
+    login_as("coordinator", units=[org["H-A1"]])
+    plan_id = start_plan(client, closed_round, "H-A1")
+    client.post(f"/handlingsplaner/{plan_id}/indsats/ny", data=intervention_form(closed_round))
+    intervention = db.session.scalar(select(Intervention))
+    client.post(f"/handlingsplaner/indsats/{intervention.id}/note", data={"text": "Startet på dagvagt"})
+    assert "Startet på dagvagt" in client.get(f"/handlingsplaner/{plan_id}").get_data(as_text=True)
+    assert db.session.scalar(select(ChangeLogEntry).where(ChangeLogEntry.action == "intervention.note"))
+
+
+def test_viewers_read_and_cannot_write_and_other_scopes_do_not_find_it(client, login_as, org, closed_round,
+                                                                        make_user, app):
+    login_as("coordinator", units=[org["H-A1"]])
+    plan_id = start_plan(client, closed_round, "H-A1")
+    client.post("/logout")
+    login_as("viewer", units=[org["H-A"]])
+    page = client.get(f"/handlingsplaner/{plan_id}").get_data(as_text=True)
+    assert "Handlingsplan" in page and "Tilføj en indsats" not in page
+    assert client.post(f"/handlingsplaner/{plan_id}/indsats/ny", data=intervention_form(closed_round)).status_code == 403
+    assert client.post(f"/handlingsplaner/runde/{closed_round.id}/enhed/H-A2").status_code == 403
+    client.post("/logout")
+    login_as("coordinator", units=[org["H-B"]])
+    assert client.get(f"/handlingsplaner/{plan_id}").status_code == 404
+
+
+def test_auditor_sees_the_interventions_their_audits_verify(client, login_as, org, closed_round):
+    login_as("coordinator", units=[org["H-A1"]])
+    plan_id = start_plan(client, closed_round, "H-A1")
+    client.post(f"/handlingsplaner/{plan_id}/indsats/ny", data=intervention_form(closed_round))
+    client.post("/logout")
+    login_as("auditor", units=[org["H-A"]])
+    page = client.get("/handlingsplaner/verificeret-af-audit").get_data(as_text=True)
+    assert "Huddle hver morgen" in page and "Afsnit A1" in page
+
+
+def test_downloads_list_every_intervention_in_scope(client, login_as, org, closed_round):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    login_as("coordinator", units=[org["H-A1"]])
+    plan_id = start_plan(client, closed_round, "H-A1")
+    client.post(f"/handlingsplaner/{plan_id}/indsats/ny", data=intervention_form(closed_round, title="=Huddle"))
+    text = client.get("/handlingsplaner/indsatser.csv?format=plain").get_data(as_text=True)
+    lines = text.strip().splitlines()
+    assert lines[0].startswith("plan_id,round_name,unit_code")
+    assert "'=Huddle" in lines[1] and "H-A1" in lines[1] and "laere_af_haendelser" in lines[1]
+    workbook = load_workbook(BytesIO(client.get("/handlingsplaner/indsatser.xlsx").data))
+    values = [c.value for c in next(workbook.worksheets[0].iter_rows(min_row=2, max_row=2))]
+    assert "'=Huddle" in values and "H-A1" in values
+
+
+def test_api_lists_plans_by_scope_and_filters_against_the_schema(client, login_as, org, closed_round, make_user):
+    from jsonschema import Draft202012Validator
+
+    from surveyapp.services.admin import tokens
+    from tests.test_api import SPEC
+
+    login_as("coordinator", units=[org["H"]])
+    for code in ("H-A1", "H-B1"):
+        plan_id = start_plan(client, closed_round, code)
+        client.post(f"/handlingsplaner/{plan_id}/indsats/ny", data=intervention_form(closed_round, title=code))
+    scoped_user = make_user("viewer", units=[org["H-A"]])
+    _, secret = tokens.create_token("BI", can_read_raw=False, user=scoped_user)
+    db.session.commit()
+    headers = {"Authorization": f"Bearer {secret}"}
+    schema = {"$ref": "#/components/schemas/ActionPlanPage", "components": SPEC["components"]}
+    body = client.get("/api/v1/action-plans", headers=headers).get_json()
+    Draft202012Validator(schema).validate(body)
+    assert [p["unit_code"] for p in body["items"]] == ["H-A1"]
+    intervention = body["items"][0]["interventions"][0]
+    assert intervention["status"] == "planlagt" and intervention["items"] == ["laere_af_haendelser"]
+    assert intervention["verified"] is None
+    assert client.get("/api/v1/action-plans?status=implementeret", headers=headers).get_json()["items"] == []
+    assert client.get(f"/api/v1/action-plans?round={closed_round.id}&unit=H-A1",
+                      headers=headers).get_json()["items"][0]["unit_code"] == "H-A1"
+    assert client.get("/api/v1/action-plans?status=done", headers=headers).status_code == 400
+    assert client.get("/api/v1/action-plans").status_code == 401
+    page = client.get("/api/v1/action-plans?limit=1", headers={"Authorization": f"Bearer {_organisation_token()}"})
+    assert len(page.get_json()["items"]) == 1 and page.get_json()["next"]
+    assert "/action-plans" in SPEC["paths"]
+
+
+def _organisation_token() -> str:
+    from surveyapp.services.admin import tokens
+
+    _, secret = tokens.create_token("BI all", can_read_raw=False)
+    db.session.commit()
+    return secret
+
+
+def test_leaders_overview_shows_plans_statuses_overdue_and_key_item_movement(client, login_as, org, closed_round,
+                                                                               make_round):
+    repeat = make_round(units=list(org.values()), name="Genmåling 2027", opens=datetime(2027, 3, 1),
+                        closes=datetime(2027, 4, 1))
+    add_responses(repeat, org["H-A1"], [staff(5, 4, 4) for _ in range(10)])
+    add_responses(repeat, org["H-A2"], [staff(4, 4, 4) for _ in range(6)])
+    add_responses(repeat, org["H-B2"], [staff(4, 4, 4) for _ in range(8)])
+    add_responses(repeat, org["H-B1"], [staff(4, 4, 4) for _ in range(6)])
+    db.session.commit()
+    login_as("coordinator", units=[org["H"]])
+    plan_id = start_plan(client, closed_round, "H-A1")
+    client.post(f"/handlingsplaner/{plan_id}/indsats/ny",
+                data=intervention_form(closed_round, starts_on="2026-01-01", due_on="2026-02-01"))
+    page = client.get(f"/handlingsplaner/runde/{closed_round.id}/overblik/H-A").get_data(as_text=True)
+    assert "Afsnit A1" in page and "Afsnit A2" in page and "Ingen plan" in page
+    assert "Overskredet: 1" in page and "Planlagt: <strong>1</strong>" in page
+    # tryg_som_patient in H-A1: 6 of 10, then 10 of 10.
+    assert re.search(r"patient her: 60,0\s%\s+→ 100,0\s%", page)
+    hidden = client.get(f"/handlingsplaner/runde/{closed_round.id}/overblik/H-B").get_data(as_text=True)
+    assert "skjult" in hidden
+
+
+def test_annual_report_on_screen_and_as_pdf_with_highlights_and_the_shortfall(client, login_as, org, closed_round):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    user = login_as("coordinator", units=[org["H-A"]])
+    plan_id = start_plan(client, closed_round, "H-A1")
+    client.post(f"/handlingsplaner/{plan_id}/indsats/ny", data=intervention_form(closed_round, highlight="implemented"))
+    client.post(f"/handlingsplaner/{plan_id}/indsats/ny",
+                data=intervention_form(closed_round, title="Tavlemøde", audit_template="", highlight="new"))
+    record_audit(org["H-A1"], user, 9, date(2026, 7, 1))
+    first = db.session.scalar(select(Intervention).order_by(Intervention.id))
+    client.post(f"/handlingsplaner/indsats/{first.id}/status", data={"status": "implementeret"})
+    for code in ("H-A1", "H-A"):
+        page = client.get(f"/handlingsplaner/aarsrapport/{code}/2026").get_data(as_text=True)
+        assert "Årsrapport 2026" in page and "Huddle hver morgen" in page and "Tavlemøde" in page
+        assert "Én indsats færre end de to" in page
+        response = client.get(f"/handlingsplaner/aarsrapport/{code}/2026.pdf")
+        assert response.status_code == 200 and response.mimetype == "application/pdf"
+        text = " ".join(" ".join(p.extract_text() for p in PdfReader(BytesIO(response.data)).pages).split())
+        assert "Huddle hver morgen" in text and "Tavlemøde" in text and "9 af 10 korrekte" in text
+        assert "Måling 2026" in text and "mål 80 %" in text.replace("\xa0", " ")
+    assert client.get("/handlingsplaner/aarsrapport/H-B1/2026").status_code == 404
