@@ -72,7 +72,7 @@ def _bulk(connection, table: str, columns: tuple[str, ...], rows: list[tuple]) -
                         rows)
 
 
-def build(database_url: str, responses: int, shape: tuple[int, int, int]) -> dict:
+def build(database_url: str, responses: int, shape: tuple[int, int, int], drop_indexes: tuple[str, ...] = ()) -> dict:
     """Organisation, admin and one closed round with `responses` responses; returns the ids the pages need."""
     from sqlalchemy import select, text
 
@@ -108,6 +108,8 @@ def build(database_url: str, responses: int, shape: tuple[int, int, int]) -> dic
     rng = random.Random(2026)
     day = opens.date()
     with engine.begin() as connection:
+        for index in drop_indexes:  # to time the pages as they were before an index
+            connection.execute(text(f"DROP INDEX {index}"))
         next_id = 1
         for start in range(0, responses, BATCH):
             count = min(BATCH, responses - start)
@@ -138,6 +140,9 @@ def measure(database_url: str, page: str, ids: dict, repeat: int = 5) -> dict:
     client = app.test_client()
     response = client.post("/login", data={"email": EMAIL, "password": PASSWORD})
     assert response.status_code in (302, 303), response.status
+    # The first request of a process compiles templates and loads catalogs: pay that on another page, so
+    # "cold" is the page with nothing of this round counted yet.
+    assert client.get("/koordinator/").status_code == 200
     times, size = [], 0
     for _ in range(repeat + 1):
         started = time.perf_counter()
@@ -147,6 +152,32 @@ def measure(database_url: str, page: str, ids: dict, repeat: int = 5) -> dict:
         response.close()
         times.append(time.perf_counter() - started)
     return {"page": page, "cold": round(times[0], 3), "warm": round(statistics.median(times[1:]), 3), "bytes": size}
+
+
+def explain(database_url: str, round_id: int) -> str:
+    """The database's plan for the results' grouped count (GROUP BY afsnit, item, value) of the round."""
+    from sqlalchemy import create_engine, func, select, text
+
+    from surveyapp.models import Answer, Item, Response, Round, round_units
+
+    engine = create_engine(database_url)
+    with engine.connect() as connection:
+        questionnaire = connection.scalar(select(Round.questionnaire_id).where(Round.id == round_id))
+        items = list(connection.scalars(select(Item.id).where(Item.questionnaire_id == questionnaire,
+                                                              Item.kind == "scale")))
+        leaves = list(connection.scalars(select(round_units.c.unit_id).where(round_units.c.round_id == round_id)))
+        query = (select(Response.unit_id, Answer.item_id, Answer.value, func.count())
+                 .join(Response, Response.id == Answer.response_id)
+                 .where(Response.round_id == round_id, Answer.item_id.in_(items), Response.unit_id.in_(leaves))
+                 .group_by(Response.unit_id, Answer.item_id, Answer.value))
+        sql = str(query.compile(engine, compile_kwargs={"literal_binds": True}))
+        if engine.dialect.name == "postgresql":
+            rows = connection.execute(text("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + sql)).scalars()
+        else:
+            rows = (f"{row[0]} {row[1]} {row[3]}" for row in connection.execute(text("EXPLAIN QUERY PLAN " + sql)))
+        plan = "\n".join(rows)
+    engine.dispose()
+    return plan
 
 
 def in_child(database_url: str, page: str, ids: dict) -> dict:
@@ -162,6 +193,9 @@ def main() -> None:
     parser.add_argument("--large", action="store_true", help="also 1 000 000 responses over 300 afsnit")
     parser.add_argument("--only-large", action="store_true", help="only 1 000 000 responses over 300 afsnit")
     parser.add_argument("--databases", default="sqlite,postgresql")
+    parser.add_argument("--drop-index", action="append", default=[], metavar="NAME",
+                        help="drop this index before seeding (to time the pages without it)")
+    parser.add_argument("--explain", action="store_true", help="print the plan of the grouped count")
     parser.add_argument("--database-url", help=argparse.SUPPRESS)
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     parser.add_argument("--ids", help=argparse.SUPPRESS)
@@ -185,8 +219,10 @@ def main() -> None:
             continue
         for responses, shape in sizes:
             started = time.perf_counter()
-            ids = build(url, responses, shape)
+            ids = build(url, responses, shape, tuple(args.drop_index))
             print(f"<!-- {name}: seeded {responses} responses in {time.perf_counter() - started:.0f} s -->", flush=True)
+            if args.explain:
+                print(f"```\n{name}, {responses:,} responses:\n{explain(url, ids['round'])}\n```", flush=True)
             for page in PAGES:
                 row = in_child(url, page, ids)
                 print(f"| {name} | {responses:,} | {shape[0] * shape[1] * shape[2]} | {page} | {row['cold']:.3f} | "

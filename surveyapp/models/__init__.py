@@ -12,7 +12,7 @@ from .audits import (
 )
 from .org import LEVELS, Unit
 from .questionnaires import AUDIENCES, ITEM_KINDS, AnswerScale, Item, Questionnaire, ScaleOption
-from .responses import Answer, Response
+from .responses import Answer, Response, RoundCount, RoundCountValue
 from .rounds import LINK_KINDS, CollectionLink, Round, round_units
 from .users import ROLES, ApiToken, User, user_units
 
@@ -21,5 +21,5 @@ __all__ = [
     "AuditTemplate",
     "AUDIENCES", "ITEM_KINDS", "LEVELS", "LINK_KINDS", "ROLES",
     "Answer", "AnswerScale", "ApiToken", "ChangeLogEntry", "Invitation", "CollectionLink", "Item", "Questionnaire", "Response",
-    "Round", "ScaleOption", "Unit", "User", "round_units", "user_units",
+    "Round", "RoundCount", "RoundCountValue", "ScaleOption", "Unit", "User", "round_units", "user_units",
 ]
