@@ -85,7 +85,10 @@ def build(database_url: str, responses: int, shape: tuple[int, int, int], drop_i
 
     app = make_app(database_url)
     with app.app_context():
-        db.drop_all()
+        if db.engine.dialect.name == "postgresql":  # a fresh schema for each size (SQLite: a fresh file)
+            with db.engine.begin() as connection:
+                connection.execute(text("DROP SCHEMA public CASCADE"))
+                connection.execute(text("CREATE SCHEMA public"))
         db.create_all()
         questionnaires.install_builtin()
         questionnaire = questionnaires.find("patientsikkerhedskultur")
@@ -208,16 +211,17 @@ def main() -> None:
     sizes = [] if args.only_large else [(100_000, (1, 3, 10))]
     if args.large or args.only_large:
         sizes.append((1_000_000, (3, 10, 10)))
-    databases = [("sqlite", f"sqlite:///{workdir}/bench.db")]
+    databases = [("sqlite", f"sqlite:///{workdir}/bench-{{responses}}.db")]
     if os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"):
         databases.append(("postgresql", os.environ["TEST_DATABASE_URL"]))
     with open("/proc/loadavg") as f:
         print("load average", " ".join(f.read().split()[:3]), f"; {os.cpu_count()} cores")
     print("| database | responses | afsnit | page | cold s | warm s | KB |\n|---|---:|---:|---|---:|---:|---:|")
-    for name, url in databases:
+    for name, base_url in databases:
         if name not in args.databases.split(","):
             continue
         for responses, shape in sizes:
+            url = base_url.format(responses=responses)
             started = time.perf_counter()
             ids = build(url, responses, shape, tuple(args.drop_index))
             print(f"<!-- {name}: seeded {responses} responses in {time.perf_counter() - started:.0f} s -->", flush=True)

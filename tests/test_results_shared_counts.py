@@ -37,8 +37,10 @@ def test_closed_round_is_counted_once_and_read_back_with_the_same_results(make_r
     clear_cache()
     first = round_results(round_)
     assert db.session.get(RoundCount, round_.id) is not None
-    # (afsnit, value) cells of tryg_som_patient: A1 has 5 values, A2 2, B1 1, B2 4; no free text is stored
-    assert _stored_cells(round_.id) == 12
+    # (afsnit, value) cells of tryg_som_patient: A1 has 5 values, A2 2, B1 1, B2 4; the comment a count only
+    assert _stored_cells(round_.id) == 13
+    assert db.session.scalar(select(func.count()).select_from(RoundCountValue).where(
+        RoundCountValue.value.is_(None), RoundCountValue.unit_id == org["H-A1"].id)) == 2
     clear_cache()  # another worker, or another instance: nothing in memory
     db.session.expire_all()
     with count_queries() as reading:
