@@ -37,6 +37,9 @@ from ...models import (Answer, AnswerScale, Item, Response, Round, RoundCount, R
 from ...scoring import ItemSpec, Score, Tally, dimension_tallies, roll_up, score, suppress, tally_values
 
 logger = logging.getLogger(__name__)
+#: Closed rounds with at least this many responses have their counts stored and shared (`shared_counts`);
+#: smaller ones count in milliseconds, and storing would cost more than it saves.
+SHARED_FROM = 2000
 
 #: The top of the suppression tree: the round's total over all sygehuse.
 ROOT = -1
@@ -146,8 +149,12 @@ def questionnaire_items(questionnaire_id: int) -> list[Item]:
 
 
 def clear_cache() -> None:
-    """Forget cached answer counts (tests that count queries start from a cold cache)."""
+    """Forget cached answer counts, the worker's and the shared ones of closed rounds (tests that count
+    queries start from a cold cache)."""
     _CACHE.clear()
+    with db.engine.begin() as connection:
+        connection.execute(delete(RoundCountValue))
+        connection.execute(delete(RoundCount))
 
 
 def units_of_round(round_id: int, extra: Iterable[int]) -> tuple[dict[int, UnitInfo], list[int]]:
@@ -212,7 +219,8 @@ def load_round(round_: Round, within: set[int] | None = None, items: list[Item] 
     units, leaves = units_of_round(round_.id, respondents_by_leaf)
     counted = [leaf for leaf in leaves if within is None or leaf in within]
     fingerprint = round_fingerprint(round_.id, respondents_by_leaf)
-    counts = _answer_counts(round_.id, specs, counted, fingerprint, shared=round_.status() == "closed")
+    shared = round_.status() == "closed" and sum(respondents_by_leaf.values()) >= SHARED_FROM
+    counts = _answer_counts(round_.id, specs, counted, fingerprint, shared=shared)
     leaf_tallies = {leaf: {spec.code: tally_values(spec, counts.get((leaf, spec.code), {})) for spec in specs.values()}
                     for leaf in counted}
     parent_of = {u.id: u.parent_id for u in units.values()}
@@ -302,27 +310,37 @@ def shared_counts(round_id: int, fingerprint: tuple) -> list[tuple[int, int, int
     from them is the same in every worker.
     """
     digest = fingerprint_digest(fingerprint)
-    stored = db.session.scalar(select(RoundCount.fingerprint).where(RoundCount.round_id == round_id))
-    if stored == digest:
-        return [tuple(row) for row in db.session.execute(
-            select(RoundCountValue.unit_id, RoundCountValue.item_id, RoundCountValue.value, RoundCountValue.count)
-            .where(RoundCountValue.round_id == round_id))]
+    stored = [tuple(row) for row in db.session.execute(
+        select(RoundCountValue.unit_id, RoundCountValue.item_id, RoundCountValue.value, RoundCountValue.count)
+        .join(RoundCount, RoundCount.round_id == RoundCountValue.round_id)
+        .where(RoundCountValue.round_id == round_id, RoundCount.fingerprint == digest))]
+    if stored:
+        return stored
     rows = [tuple(row) for row in db.session.execute(
         select(Response.unit_id, Answer.item_id, Answer.value, func.count())
         .join(Response, Response.id == Answer.response_id)
         .where(Response.round_id == round_id)  # free texts too (value None): the covering index, no table read
         .group_by(Response.unit_id, Answer.item_id, Answer.value))]
-    try:
-        with db.engine.begin() as connection:  # not the request's transaction: a GET never commits
-            connection.execute(delete(RoundCountValue).where(RoundCountValue.round_id == round_id))
-            connection.execute(delete(RoundCount).where(RoundCount.round_id == round_id))
-            connection.execute(insert(RoundCount).values(round_id=round_id, fingerprint=digest))
-            if rows:
-                connection.execute(insert(RoundCountValue), [
-                    {"round_id": round_id, "unit_id": u, "item_id": i, "value": v, "count": c} for u, i, v, c in rows])
-    except DBAPIError as error:  # another worker stored the same counts first, or the database is busy:
-        logger.info("counts of round %s not stored (%s); counted again next time", round_id, type(error).__name__)
+    if rows:
+        _store(round_id, digest, rows)
     return rows
+
+
+def _store(round_id: int, digest: str, rows: list[tuple]) -> None:
+    """Store a round's counts in a transaction of its own (a GET never commits the request's), replacing
+    counts of an older fingerprint; a worker that loses a race to store the same counts leaves them be."""
+    values = [{"round_id": round_id, "unit_id": u, "item_id": i, "value": v, "count": c} for u, i, v, c in rows]
+    for attempt in range(2):
+        try:
+            with db.engine.begin() as connection:
+                if attempt:
+                    connection.execute(delete(RoundCountValue).where(RoundCountValue.round_id == round_id))
+                    connection.execute(delete(RoundCount).where(RoundCount.round_id == round_id))
+                connection.execute(insert(RoundCount).values(round_id=round_id, fingerprint=digest))
+                connection.execute(insert(RoundCountValue), values)
+            return
+        except DBAPIError as error:  # stored before (stale, or by another worker just now), or the database is busy
+            logger.info("counts of round %s not stored (%s)", round_id, type(error).__name__)
 
 
 def _row(data: RoundData, unit_id: int, measure: str, code: str, dimension: str | None, key: bool,
