@@ -12,7 +12,7 @@ export SURVEYAPP_PUBLIC_URL ?= http://$(PUBLIC_HOST):$(PORT)
 export SURVEYAPP_WORKERS ?= 2
 export SURVEYAPP_THREADS ?= 4
 
-.PHONY: run test bench bench-exports translations static messages clean-db
+.PHONY: run test bench bench-results bench-exports translations static messages clean-db
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -47,10 +47,17 @@ test: $(VENV)/.installed-dev translations static
 	bash .ci/system-deps
 	bash .ci/with-postgres $(PY) -m pytest $(PYTEST_ARGS)
 
+# The respondent flow on SQLite and a throwaway PostgreSQL, against a bare Flask app (docs/benchmarks.md).
 bench: $(VENV)/.installed-dev translations static
-	@command -v wrk >/dev/null || { echo "installing wrk (Debian)"; SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
+	bash .ci/system-deps
+	command -v wrk >/dev/null || { SUDO=$$([ "$$(id -u)" -eq 0 ] || echo sudo); \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends wrk; }
-	$(PY) -m bench $(BENCH_ARGS)
+	bash .ci/with-postgres $(PY) -m bench $(BENCH_ARGS)
+
+# Results pages at 100 000 (and with BENCH_ARGS="--large" 1 000 000) responses, cold and warm, both databases.
+bench-results: $(VENV)/.installed-dev translations static
+	bash .ci/system-deps
+	bash .ci/with-postgres $(PY) -m bench.results $(BENCH_ARGS)
 
 # Large downloads with 10 000 and 100 000 responses (docs/benchmarks.md); about 5 minutes.
 bench-exports: $(VENV)/.installed-dev translations

@@ -9,7 +9,12 @@ from ..extensions import db
 
 class Response(db.Model):
     __tablename__ = "response"
-    __table_args__ = (Index("ix_response_round_unit", "round_id", "unit_id"),)
+    __table_args__ = (
+        Index("ix_response_round_unit", "round_id", "unit_id"),
+        # Covers the results' join (round, afsnit -> response ids) without reading the table on PostgreSQL;
+        # on SQLite the rowid is in every index already.
+        Index("ix_response_round_unit_id", "round_id", "unit_id", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("survey_round.id", ondelete="CASCADE"))
@@ -29,6 +34,8 @@ class Answer(db.Model):
     __table_args__ = (
         UniqueConstraint("response_id", "item_id"),
         Index("ix_answer_item_value", "item_id", "value"),
+        # Covers the results' GROUP BY afsnit, item, value: one index probe per response, no table read.
+        Index("ix_answer_response_item_value", "response_id", "item_id", "value"),
         # Exactly one of: a value, "not applicable", a free text.
         CheckConstraint(
             "(CASE WHEN value IS NOT NULL THEN 1 ELSE 0 END)"
@@ -46,3 +53,29 @@ class Answer(db.Model):
     text: Mapped[str | None] = mapped_column(Text)
 
     response: Mapped[Response] = relationship(back_populates="answers")
+
+
+class RoundCount(db.Model):
+    """A closed round's answers counted once (GROUP BY afsnit, item, value), shared by every worker and
+    instance. `fingerprint` names the answers counted (respondents per afsnit, newest response): a
+    mismatch means the answers changed and the counts are made again."""
+
+    __tablename__ = "round_count"
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("survey_round.id", ondelete="CASCADE"), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+
+
+class RoundCountValue(db.Model):
+    """One cell of a RoundCount: how many of an afsnit's answers to an item have a value (None: not
+    applicable)."""
+
+    __tablename__ = "round_count_value"
+    __table_args__ = (CheckConstraint("count > 0", name="positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round_count.round_id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"))
+    value: Mapped[int | None]
+    count: Mapped[int]

@@ -113,6 +113,17 @@ def _form_key(slug: str, fresh: bool) -> str:
     return key
 
 
+def _form_class(questionnaire, lang: str):
+    """The generated form class of a questionnaire in a language, built once per worker: the questionnaire is
+    the worker's frozen copy (`responses.frozen_questionnaire`), and its messages are lazy, so one class
+    serves every request in that language."""
+    cache = current_app.extensions.setdefault("surveyapp.response_forms", {})
+    form_class = cache.get((questionnaire.id, lang))
+    if form_class is None:
+        form_class = cache[(questionnaire.id, lang)] = make_response_form(questionnaire, lang, TEXT_VALIDATORS)
+    return form_class
+
+
 def _render_form(link, form, status: int = 200):
     page = responses.respondent_page(link, _lang())
     return render_template("respond/form.html", link=link, page=page, form=form), status
@@ -137,7 +148,7 @@ def answer(slug: str):
         link = responses.check_open(g.link)
     except responses.LinkUnavailable as error:
         return _unavailable(error)
-    form = make_response_form(link.round.questionnaire, _lang(), TEXT_VALIDATORS)()
+    form = _form_class(link.round.questionnaire, _lang())()
     if _is_patient(link):
         return _patient_answer(link, form, key)
     if request.method != "POST":  # GET, and HEAD as GET

@@ -21,17 +21,26 @@ any unit of the round; `services.dashboard.round_table` builds the dashboard's h
 """
 from __future__ import annotations
 
+import hashlib
+import logging
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import selectinload
 
 from ...extensions import db
-from ...models import Answer, AnswerScale, Item, Response, Round, Unit, round_units
+from ...models import (Answer, AnswerScale, Item, Response, Round, RoundCount, RoundCountValue, Unit,
+                       round_units)
 from ...scoring import (ItemSpec, Score, Tally, attribute_suppress, dimension_tallies, roll_up, score, suppress,
                         tally_values)
+
+logger = logging.getLogger(__name__)
+#: Closed rounds with at least this many responses have their counts stored and shared (`shared_counts`);
+#: smaller ones count in milliseconds, and storing would cost more than it saves.
+SHARED_FROM = 2000
 
 #: The top of the suppression tree: the round's total over all sygehuse.
 ROOT = -1
@@ -150,8 +159,12 @@ def questionnaire_items(questionnaire_id: int) -> list[Item]:
 
 
 def clear_cache() -> None:
-    """Forget cached answer counts (tests that count queries start from a cold cache)."""
+    """Forget cached answer counts, the worker's and the shared ones of closed rounds (tests that count
+    queries start from a cold cache)."""
     _CACHE.clear()
+    with db.engine.begin() as connection:
+        connection.execute(delete(RoundCountValue))
+        connection.execute(delete(RoundCount))
 
 
 def units_of_round(round_id: int, extra: Iterable[int]) -> tuple[dict[int, UnitInfo], list[int]]:
@@ -216,7 +229,8 @@ def load_round(round_: Round, within: set[int] | None = None, items: list[Item] 
     units, leaves = units_of_round(round_.id, respondents_by_leaf)
     counted = [leaf for leaf in leaves if within is None or leaf in within]
     fingerprint = round_fingerprint(round_.id, respondents_by_leaf)
-    counts = _answer_counts(round_.id, specs, counted, fingerprint)
+    shared = round_.status() == "closed" and sum(respondents_by_leaf.values()) >= SHARED_FROM
+    counts = _answer_counts(round_.id, specs, counted, fingerprint, shared=shared)
     leaf_tallies = {leaf: {spec.code: tally_values(spec, counts.get((leaf, spec.code), {})) for spec in specs.values()}
                     for leaf in counted}
     parent_of = {u.id: u.parent_id for u in units.values()}
@@ -303,23 +317,78 @@ def cached(fingerprint: tuple, question: tuple, compute):
     return value
 
 
-def _answer_counts(round_id: int, specs: dict[int, ItemSpec], leaves: list[int],
-                   fingerprint: tuple) -> dict[tuple[int, str], dict[int | None, int]]:
-    """(afsnit, item code) -> value -> count: GROUP BY afsnit, item, value over the round's answers."""
+def _answer_counts(round_id: int, specs: dict[int, ItemSpec], leaves: list[int], fingerprint: tuple,
+                   shared: bool = False) -> dict[tuple[int, str], dict[int | None, int]]:
+    """(afsnit, item code) -> value -> count: GROUP BY afsnit, item, value over the round's answers.
+
+    `shared` (a closed round): the counts of the whole round come from the round_count tables, made once
+    from the final answers by whichever worker needs them first (`shared_counts`)."""
     if not specs or not leaves:
         return {}
 
     def compute() -> dict:
-        query = (select(Response.unit_id, Answer.item_id, Answer.value, func.count())
-                 .join(Response, Response.id == Answer.response_id)
-                 .where(Response.round_id == round_id, Answer.item_id.in_(specs), Response.unit_id.in_(leaves))
-                 .group_by(Response.unit_id, Answer.item_id, Answer.value))
+        if shared:
+            wanted = set(leaves)
+            rows = [row for row in shared_counts(round_id, fingerprint) if row[0] in wanted and row[1] in specs]
+        else:
+            rows = db.session.execute(
+                select(Response.unit_id, Answer.item_id, Answer.value, func.count())
+                .join(Response, Response.id == Answer.response_id)
+                .where(Response.round_id == round_id, Answer.item_id.in_(specs), Response.unit_id.in_(leaves))
+                .group_by(Response.unit_id, Answer.item_id, Answer.value))
         counts: dict[tuple[int, str], dict[int | None, int]] = defaultdict(dict)
-        for unit_id, item_id, value, count in db.session.execute(query):
+        for unit_id, item_id, value, count in rows:
             counts[(unit_id, specs[item_id].code)][value] = count
         return dict(counts)
 
     return cached(fingerprint, ("counts", tuple(sorted(specs)), tuple(leaves)), compute)
+
+
+def fingerprint_digest(fingerprint: tuple) -> str:
+    """A stable name for a round's answers (the fingerprint without the database URL), for the shared table."""
+    return hashlib.sha256(repr(fingerprint[1:]).encode()).hexdigest()
+
+
+def shared_counts(round_id: int, fingerprint: tuple) -> list[tuple[int, int, int | None, int]]:
+    """(afsnit, item id, value, count) of every answer of a closed round, from the round_count tables.
+
+    The first worker (of any instance) to need them counts the round with one grouped query and stores the
+    cells in a transaction of its own; a later one reads them back. A stored count whose fingerprint differs
+    (an answer deleted since) is made again. Counted from the final data only, so the suppression computed
+    from them is the same in every worker.
+    """
+    digest = fingerprint_digest(fingerprint)
+    stored = [tuple(row) for row in db.session.execute(
+        select(RoundCountValue.unit_id, RoundCountValue.item_id, RoundCountValue.value, RoundCountValue.count)
+        .join(RoundCount, RoundCount.round_id == RoundCountValue.round_id)
+        .where(RoundCountValue.round_id == round_id, RoundCount.fingerprint == digest))]
+    if stored:
+        return stored
+    rows = [tuple(row) for row in db.session.execute(
+        select(Response.unit_id, Answer.item_id, Answer.value, func.count())
+        .join(Response, Response.id == Answer.response_id)
+        .where(Response.round_id == round_id)  # free texts too (value None): the covering index, no table read
+        .group_by(Response.unit_id, Answer.item_id, Answer.value))]
+    if rows:
+        _store(round_id, digest, rows)
+    return rows
+
+
+def _store(round_id: int, digest: str, rows: list[tuple]) -> None:
+    """Store a round's counts in a transaction of its own (a GET never commits the request's), replacing
+    counts of an older fingerprint; a worker that loses a race to store the same counts leaves them be."""
+    values = [{"round_id": round_id, "unit_id": u, "item_id": i, "value": v, "count": c} for u, i, v, c in rows]
+    for attempt in range(2):
+        try:
+            with db.engine.begin() as connection:
+                if attempt:
+                    connection.execute(delete(RoundCountValue).where(RoundCountValue.round_id == round_id))
+                    connection.execute(delete(RoundCount).where(RoundCount.round_id == round_id))
+                connection.execute(insert(RoundCount).values(round_id=round_id, fingerprint=digest))
+                connection.execute(insert(RoundCountValue), values)
+            return
+        except DBAPIError as error:  # stored before (stale, or by another worker just now), or the database is busy
+            logger.info("counts of round %s not stored (%s)", round_id, type(error).__name__)
 
 
 def _row(data: RoundData, unit_id: int, measure: str, code: str, dimension: str | None, key: bool,
