@@ -3,7 +3,7 @@
 A unit or round outside the user's scope answers 404, whether its id or code exists or not, so guessing
 URLs tells nothing. Free-text answers need `may_read_free_text` (the afsnit's coordinators and admins): 403.
 """
-from flask import Blueprint, abort, g, render_template
+from flask import Blueprint, abort, g, render_template, request
 from flask_babel import get_locale
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -17,7 +17,7 @@ from ..services.results.counts import load_round
 from ..services.results.dashboard import round_table
 from ..services.results.followup import follow_up, free_texts, may_read_free_text
 from ..services.results.overview import rounds_overview
-from ..services.results.unit_report import load_round_with_questionnaire, unit_report
+from ..services.results.unit_report import load_round_with_questionnaire, previous_round, unit_report
 from ..services.scopes import visible_unit_ids
 
 bp = Blueprint("coordinator", __name__, url_prefix="/koordinator")
@@ -72,11 +72,17 @@ def home():
 @bp.get("/runde/<int:round_id>")
 def round_results(round_id: int):
     round_ = _round_or_404(round_id)
-    table = round_table(load_round(round_, _visible()), _visible())
+    before = previous_round(round_)
+    table = round_table(load_round(round_, _visible()), _visible(),
+                        load_round(before, _visible()) if before is not None else None,
+                        afdeling=request.args.get("afdeling", type=int), sort=request.args.get("sort"),
+                        descending=request.args.get("dir") == "desc")
     readable = {row.unit.id for row in table.rows
                 if row.unit.level == "afsnit" and may_read_free_text(current_user, row.unit.id)}
     return render_template("coordinator/round_results.html", round=round_, table=table, labels=_labels(round_),
-                           readable=readable if round_.questionnaire.audience == "patient" else set())
+                           readable=readable if round_.questionnaire.audience == "patient" else set(),
+                           previous=before, sort=request.args.get("sort"), descending=request.args.get("dir") == "desc",
+                           afdeling=request.args.get("afdeling", type=int))
 
 
 @bp.get("/runde/<int:round_id>/enhed/<code>")
