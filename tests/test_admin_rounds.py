@@ -187,3 +187,22 @@ def test_round_form_speaks_english_when_asked(client, login_as, make_org, app):
     assert "Name of the round" in page and "Tick its afsnit" in page and "Målerundens navn" not in page
     page = client.post("/admin/rounds/new", data=round_data([], name="")).get_data(as_text=True)
     assert "Enter a name for the round." in page
+
+
+def test_closing_a_round_is_confirmed_on_its_own_page(client, login_as, make_round):
+    round_ = make_round()
+    login_as("admin")
+    page = client.get(f"/admin/rounds/{round_.id}").get_data(as_text=True)
+    close_url = f"/admin/rounds/{round_.id}/close"
+    assert f'class="button button-secondary" href="{close_url}"' in page
+    assert f'action="{close_url}"' not in page  # no one-click close on the round page
+    confirm = client.get(close_url)
+    assert confirm.status_code == 200
+    html = confirm.get_data(as_text=True)
+    assert f'action="{close_url}"' in html and "nye svar" in html and "resultaterne" in html
+    db.session.refresh(round_)
+    assert round_.status() == "open"  # looking at the page closes nothing
+    assert client.post(close_url).status_code == 302
+    db.session.refresh(round_)
+    assert round_.status() == "closed"
+    assert client.get(close_url).status_code == 302  # closed: back to the round
