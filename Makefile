@@ -26,6 +26,7 @@ translations: $(VENV)/.installed
 static: $(VENV)/.installed
 	$(PY) -m surveyapp.staticfiles
 
+run: export SURVEYAPP_ORGANISATION ?= NSR-sygehusene
 run: translations static
 	@if [ -z "$$DATABASE_URL" ] && [ ! -f instance/surveyapp.db ]; then \
 		$(FLASK) init-db && $(FLASK) seed-demo | tee instance/demo-login.txt; \
