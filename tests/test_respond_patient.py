@@ -166,7 +166,7 @@ def test_a_cpr_number_is_refused_kindly_and_the_other_answers_kept(client, patie
     assert page.status_code == 422
     html = page.get_data(as_text=True)
     assert "Det ser ud til, at din tekst indeholder et CPR-nummer. Fjern det, før du sender." in html
-    assert "Dine andre svar er gemt." in html
+    assert "intet gemmes, før du sender." in html
     assert '<input type="hidden" name="item_tryg_indlagt" value="2">' in html  # the first answer is kept
     assert f"Søde sygeplejersker. {cpr}</textarea>" in html  # the text too, to edit
     assert _count() == 0
