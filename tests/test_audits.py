@@ -92,6 +92,8 @@ def test_missing_answer_keeps_the_others_and_names_the_question(client, login_as
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "Besvar dette spørgsmål" in page
     assert page.count("checked") == 1  # the answer given is still chosen
+    summary = page[page.index('id="error-summary"'):page.index("</ul>", page.index('id="error-summary"'))]
+    assert f'href="#c{second.id}">{second.label("da")}: ' in summary
     assert db.session.scalar(select(func.count()).select_from(AuditSample)) == 0
 
 
@@ -201,3 +203,11 @@ def test_run_chart_downloads_as_a_pdf_with_the_same_numbers(client, login_as, wa
     assert "ISBAR ved vagtoverlevering" in text and "Afsnit A1" in text
     assert "6/10" in text and "9/10" in text and "Side 1 / 1" in text
     assert client.get(f"/audit/resultater/{ward.id + 100}/isbar-vagtoverlevering.pdf").status_code == 404
+
+
+def test_a_full_share_of_too_few_samples_is_not_shown_as_failing(client, login_as, ward):
+    login_as("auditor", units=[ward])
+    audit = start(client, ward)
+    client.post(f"/audit/{audit.id}/stikproeve/1", data=answer_form(audit))
+    page = client.get(f"/audit/{audit.id}").get_data(as_text=True)
+    assert 'class="result-box result-pending"' in page and "result-bad" not in page
