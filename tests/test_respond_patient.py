@@ -105,7 +105,7 @@ def test_the_first_question_must_be_answered_before_next(client, patient_round):
     page = client.post(f"/s/{slug}?lang=en", data={"idempotency_key": key, "step": "0", "go": "next"})
     assert page.status_code == 422
     html = page.get_data(as_text=True)
-    assert "Choose an answer to this question." in html and 'href="#item_tryg_indlagt-0"' in html
+    assert "Choose an answer to this question." in html and 'href="#item_tryg_indlagt-legend"' in html
     assert "Question 1 of 2" in html
 
 
