@@ -263,3 +263,18 @@ def test_dashboard_sorts_the_afsnit_by_a_column_and_filters_by_afdeling(client, 
     html = page(client, f"{url}?afdeling={afdeling}")
     body = html[html.index("<tbody>"):]
     assert ">Afdeling B</a>" in body and ">Afsnit B1</a>" in body and ">Afsnit A1</a>" not in body
+
+
+def test_a_ward_s_print_material_and_links_are_one_click_from_its_unit_page(client, login_as, rounds, org, make_round):
+    patients = make_round(units=[org["H-A1"]], name="Patientdag", questionnaire="hvad-er-vigtigt-for-dig")
+    login_as("coordinator", units=[org["H-A"]])
+    html = page(client, f"/koordinator/runde/{rounds[1].id}/enhed/H-A1")
+    assert 'href="/koordinator/afsnit/H-A1/materialer"' in html
+    html = page(client, "/koordinator/afsnit/H-A1/materialer")
+    assert html.index("Patientdag") < html.index("Opfølgning") < html.index("Baseline")  # newest first
+    open_link = next(link for link in patients.links if link.kind == "open" and link.unit_id == org["H-A1"].id)
+    assert f"/koordinator/plakater/link/{open_link.id}.pdf?size=a5" in html  # table tent for patients only
+    assert html.count("size=a5") == 1 and html.count("size=a4") == 3
+    assert "/s/" in html
+    page(client, "/koordinator/afsnit/H-B1/materialer", 404)  # outside the scope
+    page(client, "/koordinator/afsnit/H-A/materialer", 404)  # an afdeling has no material of its own

@@ -12,6 +12,7 @@ from ..extensions import db
 from ..formatting import FILTERS
 from ..i18n import LANGUAGE_NAMES
 from ..models import Round, Unit
+from ..services.collection.materials import afsnit_materials
 from ..services.results.charts import days_chart, item_chart
 from ..services.results.counts import load_round
 from ..services.results.dashboard import round_table
@@ -116,3 +117,12 @@ def unit_free_texts(round_id: int, code: str):
         abort(403)
     return render_template("coordinator/unit_free_texts.html", round=round_, unit=unit,
                            texts=free_texts(round_, unit.id, _lang()), language_names=LANGUAGE_NAMES)
+
+
+@bp.get("/afsnit/<code>/materialer")
+def unit_materials(code: str):
+    """The afsnit's print material and links for every round it takes part in."""
+    unit = _unit_or_404(code)
+    if unit.level != "afsnit":
+        abort(404)
+    return render_template("coordinator/unit_materials.html", unit=unit, materials=afsnit_materials(unit.id))
