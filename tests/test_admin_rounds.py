@@ -206,3 +206,18 @@ def test_closing_a_round_is_confirmed_on_its_own_page(client, login_as, make_rou
     db.session.refresh(round_)
     assert round_.status() == "closed"
     assert client.get(close_url).status_code == 302  # closed: back to the round
+
+
+def test_a_coordinator_s_admin_round_list_shows_the_same_rounds_as_their_round_list(client, login_as, make_org, make_round):
+    org = make_org("H")
+    shared = make_round(units=[org["H-A1"], org["H-B1"]], name="Fælles runde")
+    own = make_round(units=[org["H-A1"]], name="Egen runde")
+    login_as("coordinator", units=[org["H-A"]])
+    admin_list = client.get("/admin/rounds").get_data(as_text=True)
+    coordinator_list = client.get("/koordinator/").get_data(as_text=True)
+    for name in ("Fælles runde", "Egen runde"):
+        assert name in admin_list and name in coordinator_list
+    assert f'href="/admin/rounds/{own.id}"' in admin_list
+    assert f'href="/admin/rounds/{shared.id}"' not in admin_list  # not linked: it would answer 404
+    assert f'href="/koordinator/runde/{shared.id}"' in admin_list
+    assert client.get(f"/admin/rounds/{shared.id}").status_code == 404
