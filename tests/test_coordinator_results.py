@@ -278,3 +278,19 @@ def test_a_ward_s_print_material_and_links_are_one_click_from_its_unit_page(clie
     assert "/s/" in html
     page(client, "/koordinator/afsnit/H-B1/materialer", 404)  # outside the scope
     page(client, "/koordinator/afsnit/H-A/materialer", 404)  # an afdeling has no material of its own
+
+
+def test_the_unit_chart_downloads_as_a_16_9_slide_in_svg_and_png(client, login_as, rounds):
+    login_as("admin")
+    url = f"/koordinator/runde/{rounds[1].id}/enhed/H-A1"
+    html = page(client, url)
+    assert f'href="{url}/diagram.png"' in html and f'href="{url}/diagram.svg"' in html
+    svg = client.get(url + "/diagram.svg")
+    assert svg.mimetype == "image/svg+xml" and "attachment" in svg.headers["Content-Disposition"]
+    body = svg.get_data(as_text=True)
+    assert 'viewBox="0 0 1920 1080"' in body and "Afsnit A1" in body and 'class="target"' in body
+    png = client.get(url + "/diagram.png")
+    assert png.mimetype == "image/png" and png.data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = int.from_bytes(png.data[16:20], "big"), int.from_bytes(png.data[20:24], "big")
+    assert (width, height) == (1920, 1080)
+    assert client.get(f"/koordinator/runde/{rounds[1].id}/enhed/H-A1/diagram.gif").status_code == 404

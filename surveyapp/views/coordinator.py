@@ -3,7 +3,7 @@
 A unit or round outside the user's scope answers 404, whether its id or code exists or not, so guessing
 URLs tells nothing. Free-text answers need `may_read_free_text` (the afsnit's coordinators and admins): 403.
 """
-from flask import Blueprint, abort, g, render_template, request
+from flask import Blueprint, Response, abort, g, render_template, request
 from flask_babel import get_locale
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -16,6 +16,7 @@ from ..services.collection.materials import afsnit_materials
 from ..services.results.charts import days_chart, item_chart
 from ..services.results.counts import load_round
 from ..services.results.dashboard import round_table
+from ..services.results.slides import chart_slide, svg_to_png
 from ..services.results.followup import follow_up, free_texts, may_read_free_text
 from ..services.results.overview import rounds_overview
 from ..services.results.unit_report import load_round_with_questionnaire, previous_round, unit_report
@@ -126,3 +127,15 @@ def unit_materials(code: str):
     if unit.level != "afsnit":
         abort(404)
     return render_template("coordinator/unit_materials.html", unit=unit, materials=afsnit_materials(unit.id))
+
+
+@bp.get("/runde/<int:round_id>/enhed/<code>/diagram.<any(svg, png):fmt>")
+def unit_chart_slide(round_id: int, code: str, fmt: str):
+    """The unit page's chart on a 16:9 slide, as SVG or PNG, for the staff meeting."""
+    round_ = _round_or_404(round_id)
+    unit = _unit_or_404(code)
+    report = unit_report(round_, unit.id, _lang()) or abort(404)
+    svg = chart_slide(item_chart(report), report.unit.name, round_.name)
+    filename = f"diagram-{round_.id}-{unit.code}.{fmt}"
+    body, mimetype = (svg.encode(), "image/svg+xml") if fmt == "svg" else (svg_to_png(svg), "image/png")
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
