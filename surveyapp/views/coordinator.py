@@ -17,9 +17,10 @@ from ..services.results.charts import days_chart, item_chart
 from ..services.results.counts import load_round
 from ..services.results.dashboard import round_table
 from ..services.results.slides import chart_slide, svg_to_png
+from ..services.results.history import key_item_history
 from ..services.results.followup import follow_up, free_texts, may_read_free_text
 from ..services.results.overview import rounds_overview
-from ..services.results.unit_report import load_round_with_questionnaire, previous_round, unit_report
+from ..services.results.unit_report import load_round_with_questionnaire, previous_round, subtree, unit_report
 from ..services.scopes import visible_unit_ids
 
 bp = Blueprint("coordinator", __name__, url_prefix="/koordinator")
@@ -97,7 +98,8 @@ def unit_results(round_id: int, code: str):
     may_read = (round_.questionnaire.audience == "patient" and unit.level == "afsnit"
                 and may_read_free_text(current_user, unit.id))
     return render_template("coordinator/unit_results.html", round=round_, report=report,
-                           chart=item_chart(report), may_read=may_read)
+                           chart=item_chart(report), may_read=may_read, labels=_labels(round_),
+                           history=key_item_history(round_, unit.id, subtree(unit.id)))
 
 
 @bp.get("/runde/<int:round_id>/opfoelgning")
