@@ -305,3 +305,20 @@ def test_the_unit_page_shows_the_key_items_across_the_rounds(client, login_as, r
     assert "20,0\xa0%" in section and "90,0\xa0%" in section  # tryg before and now
     baseline = page(client, f"/koordinator/runde/{rounds[0].id}/enhed/H-A1")
     assert "history-table" not in baseline  # one round: no history yet
+
+
+def test_the_staff_meeting_pdf_has_16_9_pages_with_the_key_items_challenges_and_room_to_discuss(client, login_as, rounds, tmp_path):
+    import subprocess
+
+    login_as("admin")
+    url = f"/koordinator/runde/{rounds[1].id}/enhed/H-A1"
+    assert f'href="{url}/personalemoede.pdf"' in page(client, url)
+    pdf = client.get(url + "/personalemoede.pdf")
+    assert pdf.mimetype == "application/pdf"
+    (tmp_path / "m.pdf").write_bytes(pdf.data)
+    info = subprocess.run(["pdfinfo", str(tmp_path / "m.pdf")], capture_output=True, text=True).stdout
+    assert re.search(r"Pages:\s+3\n", info)
+    width, height = [float(v) for v in info.split("Page size:")[1].split("pts")[0].split(" x ")]
+    assert abs(width / height - 16 / 9) < 0.01
+    text = subprocess.run(["pdftotext", str(tmp_path / "m.pdf"), "-"], capture_output=True, text=True).stdout
+    assert "Jeg ville føle mig tryg" in text and "Største udfordringer" in text and "+70,0" in text

@@ -16,6 +16,7 @@ from ..services.collection.materials import afsnit_materials
 from ..services.results.charts import days_chart, item_chart
 from ..services.results.counts import load_round
 from ..services.results.dashboard import round_table
+from ..services.pdf import render_pdf
 from ..services.results.slides import chart_slide, svg_to_png
 from ..services.results.history import key_item_history
 from ..services.results.followup import follow_up, free_texts, may_read_free_text
@@ -141,3 +142,17 @@ def unit_chart_slide(round_id: int, code: str, fmt: str):
     filename = f"diagram-{round_.id}-{unit.code}.{fmt}"
     body, mimetype = (svg.encode(), "image/svg+xml") if fmt == "svg" else (svg_to_png(svg), "image/png")
     return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.get("/runde/<int:round_id>/enhed/<code>/personalemoede.pdf")
+def unit_meeting_pdf(round_id: int, code: str):
+    """"Til personalemødet": the key items against the target, the change, the challenges, room to discuss."""
+    round_ = _round_or_404(round_id)
+    unit = _unit_or_404(code)
+    report = unit_report(round_, unit.id, _lang()) or abort(404)
+    html = render_template("pdf/meeting.html", round=round_, report=report, lang=_lang(),
+                           key_lines=[line for line in report.items if line.key] or report.items[:3],
+                           challenge_lines=[line for line in report.items if line.challenge])
+    return Response(render_pdf(html), mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="personalemoede-{round_.id}-{unit.code}.pdf"',
+        "Cache-Control": "no-store"})
