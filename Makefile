@@ -31,6 +31,7 @@ translations: $(VENV)/.installed
 static: $(VENV)/.installed
 	$(PY) -m surveyapp.staticfiles
 
+run: export SURVEYAPP_ORGANISATION ?= NSR-sygehusene
 run: translations static
 	@if [ -z "$$DATABASE_URL" ] && [ ! -f instance/surveyapp.db ]; then \
 		$(FLASK) init-db && $(FLASK) seed-demo > instance/demo-login.txt && grep -v 'demo login' instance/demo-login.txt; \

@@ -39,7 +39,8 @@ class NoCprNumber:
 
     def __init__(self, message=None):
         self.message = message or _l("It looks like your text contains a CPR number. Please remove it "
-                                     "before you send. Your other answers are kept.")
+                                     "before you send. Your other answers are still filled in; nothing is "
+                                     "stored until you send.")
 
     def __call__(self, form, field):
         if isinstance(field.data, str) and contains_cpr(field.data):

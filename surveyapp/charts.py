@@ -117,3 +117,19 @@ def _svg(title: str, width: int, height: int, parts: list[str]) -> str:
     return (f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
             f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}" '
             f'font-family=\'{FONT}\'><title>{escape(title)}</title>{"".join(parts)}</svg>')
+
+
+#: A slide at 16:9, in SVG user units (the PNG is rendered at this size in pixels).
+SLIDE_WIDTH, SLIDE_HEIGHT = 1920, 1080
+
+
+def slide(chart_svg: str, heading: str, subheading: str = "") -> str:
+    """A chart placed on a 16:9 slide with a large heading: the chart keeps its aspect and grows to fit."""
+    inner = chart_svg.replace('<svg xmlns="http://www.w3.org/2000/svg" class="chart" ',
+                              f'<svg x="80" y="200" width="{SLIDE_WIDTH - 160}" height="{SLIDE_HEIGHT - 260}" '
+                              'preserveAspectRatio="xMidYMin meet" ', 1)
+    parts = [f'<rect width="{SLIDE_WIDTH}" height="{SLIDE_HEIGHT}" fill="#fff"/>',
+             _text(80, 100, heading, size=56, weight="bold"),
+             _text(80, 160, subheading, size=34, fill=MUTED) if subheading else "", inner]
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {SLIDE_WIDTH} {SLIDE_HEIGHT}" '
+            f'width="{SLIDE_WIDTH}" height="{SLIDE_HEIGHT}" font-family=\'{FONT}\'>{"".join(parts)}</svg>')

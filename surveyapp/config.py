@@ -63,6 +63,8 @@ def from_environment(instance_path: Path, given: dict) -> dict:
         "SURVEYAPP_MIN_GROUP": int(os.environ.get("SURVEYAPP_MIN_GROUP", "5")),
         "SURVEYAPP_TARGET": float(os.environ.get("SURVEYAPP_TARGET", "0.80")),
         "SURVEYAPP_PUBLIC_URL": public_url,
+        # The organisation's name in the header and the page titles.
+        "SURVEYAPP_ORGANISATION": os.environ.get("SURVEYAPP_ORGANISATION", "surveyapp").strip() or "surveyapp",
         "SURVEYAPP_KIOSK_RESET_SECONDS": int(os.environ.get("SURVEYAPP_KIOSK_RESET_SECONDS", "8")),
         "SURVEYAPP_KIOSK_ABANDON_SECONDS": int(os.environ.get("SURVEYAPP_KIOSK_ABANDON_SECONDS", "900")),
         # memory:// counts per worker; several workers or instances share redis://host:6379/0 (docs/deploy.md).

@@ -123,3 +123,21 @@ def test_admin_forms_refuse_a_post_without_csrf_token(client, make_user, make_or
     response = client.post("/admin/units/new", data={"code": "Z", "name": "Z", "level": "sygehus", "csrf_token": csrf,
                                                      "parent_id": ""})
     assert response.status_code == 302
+
+
+def test_a_logged_in_user_meeting_a_404_or_403_gets_words_for_a_logged_in_user(client, login_as):
+    login_as("coordinator")
+    html = client.get("/admin/rounds/999999").get_data(as_text=True)
+    assert "QR-koden" not in html and "uden for de enheder" in html and 'href="/koordinator/"' in html
+
+
+def test_an_auditor_meeting_a_403_is_pointed_back_to_the_audits(client, login_as):
+    login_as("auditor")
+    response = client.get("/admin/units")
+    assert response.status_code in (403, 404)
+    assert 'href="/audit/"' in response.get_data(as_text=True)
+
+
+def test_an_auditor_starts_at_the_audits(client, login_as):
+    login_as("auditor")
+    assert client.get("/login").headers["Location"].endswith("/audit/")

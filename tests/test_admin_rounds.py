@@ -187,3 +187,37 @@ def test_round_form_speaks_english_when_asked(client, login_as, make_org, app):
     assert "Name of the round" in page and "Tick its afsnit" in page and "Målerundens navn" not in page
     page = client.post("/admin/rounds/new", data=round_data([], name="")).get_data(as_text=True)
     assert "Enter a name for the round." in page
+
+
+def test_closing_a_round_is_confirmed_on_its_own_page(client, login_as, make_round):
+    round_ = make_round()
+    login_as("admin")
+    page = client.get(f"/admin/rounds/{round_.id}").get_data(as_text=True)
+    close_url = f"/admin/rounds/{round_.id}/close"
+    assert f'class="button button-secondary" href="{close_url}"' in page
+    assert f'action="{close_url}"' not in page  # no one-click close on the round page
+    confirm = client.get(close_url)
+    assert confirm.status_code == 200
+    html = confirm.get_data(as_text=True)
+    assert f'action="{close_url}"' in html and "nye svar" in html and "resultaterne" in html
+    db.session.refresh(round_)
+    assert round_.status() == "open"  # looking at the page closes nothing
+    assert client.post(close_url).status_code == 302
+    db.session.refresh(round_)
+    assert round_.status() == "closed"
+    assert client.get(close_url).status_code == 302  # closed: back to the round
+
+
+def test_a_coordinator_s_admin_round_list_shows_the_same_rounds_as_their_round_list(client, login_as, make_org, make_round):
+    org = make_org("H")
+    shared = make_round(units=[org["H-A1"], org["H-B1"]], name="Fælles runde")
+    own = make_round(units=[org["H-A1"]], name="Egen runde")
+    login_as("coordinator", units=[org["H-A"]])
+    admin_list = client.get("/admin/rounds").get_data(as_text=True)
+    coordinator_list = client.get("/koordinator/").get_data(as_text=True)
+    for name in ("Fælles runde", "Egen runde"):
+        assert name in admin_list and name in coordinator_list
+    assert f'href="/admin/rounds/{own.id}"' in admin_list
+    assert f'href="/admin/rounds/{shared.id}"' not in admin_list  # not linked: it would answer 404
+    assert f'href="/koordinator/runde/{shared.id}"' in admin_list
+    assert client.get(f"/admin/rounds/{shared.id}").status_code == 404

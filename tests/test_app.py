@@ -1,4 +1,8 @@
 """The app starts, configures itself and serves its public pages in Danish and English."""
+import re
+
+import pytest
+
 from surveyapp import create_app
 
 
@@ -66,3 +70,10 @@ def test_unknown_page_is_a_danish_404_and_json_for_api_clients(client):
     assert "Siden blev ikke fundet" in response.get_data(as_text=True)
     api = client.get("/api/v1/nothing")
     assert api.status_code == 404 and api.is_json and api.json["status"] == 404
+
+
+@pytest.mark.parametrize("app_config", [{"SURVEYAPP_ORGANISATION": "NSR-sygehusene"}])
+def test_the_organisation_names_the_header_and_the_page_titles(client, app_config):
+    html = client.get("/login").get_data(as_text=True)
+    assert re.search(r"<title>[^<]* · NSR-sygehusene</title>", html)
+    assert 'class="brand" href="/">NSR-sygehusene</a>' in html

@@ -92,6 +92,8 @@ def test_missing_answer_keeps_the_others_and_names_the_question(client, login_as
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "Besvar dette spørgsmål" in page
     assert page.count("checked") == 1  # the answer given is still chosen
+    summary = page[page.index('id="error-summary"'):page.index("</ul>", page.index('id="error-summary"'))]
+    assert f'href="#c{second.id}">{second.label("da")}: ' in summary
     assert db.session.scalar(select(func.count()).select_from(AuditSample)) == 0
 
 
@@ -238,3 +240,11 @@ def test_results_explain_a_missing_sample_and_count_implemented_afsnit(client, l
     assert "19/19" in department and "1 af 2 afsnit" in department
     shown = client.get(f"/audit/{audit.id}").get_data(as_text=True)
     assert "9 af 9 relevante — der mangler 1 stikprøve" in shown
+
+
+def test_a_full_share_of_too_few_samples_is_not_shown_as_failing(client, login_as, ward):
+    login_as("auditor", units=[ward])
+    audit = start(client, ward)
+    client.post(f"/audit/{audit.id}/stikproeve/1", data=answer_form(audit))
+    page = client.get(f"/audit/{audit.id}").get_data(as_text=True)
+    assert 'class="result-box result-pending"' in page and "result-bad" not in page

@@ -57,3 +57,12 @@ def test_column_chart_scales_to_the_busiest_day_and_labels_it():
 def test_column_chart_without_data_is_still_an_svg():
     root = parse(column_chart([], "Ingen"))
     assert root.tag == f"{SVG}svg"
+
+
+def test_a_slide_puts_the_chart_on_a_16_9_canvas_under_a_large_heading():
+    from surveyapp.charts import Bar, bar_chart, slide
+
+    svg = slide(bar_chart([Bar("Tryg", 82.0, 70.0, 90.0, "82 % ✓", True)], 80.0, "Titel", "Mål"), "Afsnit <A1>", "Runde")
+    assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1920 1080"')
+    assert 'font-size="56"' in svg and "Afsnit &lt;A1&gt;" in svg
+    assert 'preserveAspectRatio="xMidYMin meet"' in svg and svg.count("<svg") == 2

@@ -199,8 +199,9 @@ def test_heavy_pages_run_a_fixed_number_of_queries(client, login_as, rounds, org
         with count_queries() as counter:
             page(client, url)
         assert counter[0] == before[url], url
-    # The unit page looks up the afsnit's action plan: one query more than before plans.
-    assert before[urls[0]] <= 12 and before[urls[1]] <= 23 and before[urls[2]] <= 8
+    # The dashboard counts the previous round too, for the change per key item; the unit page counts every
+    # round of the questionnaire for the key items' history and looks up the afsnit's action plan.
+    assert before[urls[0]] <= 22 and before[urls[1]] <= 41 and before[urls[2]] <= 8
 
 
 def test_follow_up_lists_only_the_afsnit_in_scope(client, login_as, rounds, org):
@@ -224,3 +225,100 @@ def test_patient_rounds_show_no_staff_response_rate(client, login_as, patient_ro
     assert "Svarprocent" not in html and "i meget høj grad" in html
     follow = page(client, f"/koordinator/runde/{patient_round.id}/opfoelgning")
     assert "Svarprocent" not in follow and "Besvarelser pr. afsnit" in follow
+
+
+def test_dashboard_names_key_items_by_number_with_a_legend_and_a_headline(client, login_as, rounds):
+    login_as("admin")
+    html = page(client, f"/koordinator/runde/{rounds[1].id}")
+    assert '<dt>1</dt><dd>Jeg ville føle mig tryg, hvis jeg var patient her</dd>' in html
+    thead = html[html.index("<thead>"):html.index("</thead>")]
+    assert "Jeg ville føle mig tryg" not in thead and ">1<" in thead
+    # A1 misses on ledelse (5 of 10); A2 meets all three; B1 and B2 are hidden.
+    assert re.search(r'headline-count">1 af 2</span>\s*afsnit med resultater', html)
+
+
+def test_dashboard_shows_the_change_since_the_previous_round_and_whether_it_is_chance(client, login_as, rounds):
+    login_as("admin")
+    html = page(client, f"/koordinator/runde/{rounds[1].id}")
+    a1 = html[html.index(">Afsnit A1</a>"):html.index(">Afsnit A2</a>")]
+    assert "▲" in a1 and "+70,0" in a1 and "mere end tilfældigt" in a1 and "kan skyldes tilfældigheder" in html  # tryg 20 % -> 90 %
+    assert "Baseline" in html
+    baseline = page(client, f"/koordinator/runde/{rounds[0].id}")
+    assert "change-significant" not in baseline and 'class="change' not in baseline
+
+
+def test_dashboard_sorts_the_afsnit_by_a_column_and_filters_by_afdeling(client, login_as, rounds):
+    login_as("admin")
+    url = f"/koordinator/runde/{rounds[1].id}"
+    html = page(client, url + "?sort=respondents&dir=desc")
+    assert 'aria-sort="descending"' in html and ">Afdeling A</a>" not in html
+    body = html[html.index("<tbody>"):]
+    order = [body.index(f">Afsnit {name}</a>") for name in ("A1", "B2", "A2", "B1")]  # 10, 8, 6, 3
+    assert order == sorted(order)
+    html = page(client, url + "?sort=item0")  # hidden afsnit last, the rest by tryg ascending
+    body = html[html.index("<tbody>"):]
+    assert body.index(">Afsnit A1</a>") < body.index(">Afsnit A2</a>") < body.index(">Afsnit B1</a>")
+    html = page(client, url + "?sort=nonsense")
+    assert ">Afdeling A</a>" in html  # an unknown column keeps the hierarchy
+    afdeling = re.search(r'<option value="(\d+)"[^>]*>Afdeling B</option>', html).group(1)
+    html = page(client, f"{url}?afdeling={afdeling}")
+    body = html[html.index("<tbody>"):]
+    assert ">Afdeling B</a>" in body and ">Afsnit B1</a>" in body and ">Afsnit A1</a>" not in body
+
+
+def test_a_ward_s_print_material_and_links_are_one_click_from_its_unit_page(client, login_as, rounds, org, make_round):
+    patients = make_round(units=[org["H-A1"]], name="Patientdag", questionnaire="hvad-er-vigtigt-for-dig")
+    login_as("coordinator", units=[org["H-A"]])
+    html = page(client, f"/koordinator/runde/{rounds[1].id}/enhed/H-A1")
+    assert 'href="/koordinator/afsnit/H-A1/materialer"' in html
+    html = page(client, "/koordinator/afsnit/H-A1/materialer")
+    assert html.index("Patientdag") < html.index("Opfølgning") < html.index("Baseline")  # newest first
+    open_link = next(link for link in patients.links if link.kind == "open" and link.unit_id == org["H-A1"].id)
+    assert f"/koordinator/plakater/link/{open_link.id}.pdf?size=a5" in html  # table tent for patients only
+    assert html.count("size=a5") == 1 and html.count("size=a4") == 3
+    assert "/s/" in html
+    page(client, "/koordinator/afsnit/H-B1/materialer", 404)  # outside the scope
+    page(client, "/koordinator/afsnit/H-A/materialer", 404)  # an afdeling has no material of its own
+
+
+def test_the_unit_chart_downloads_as_a_16_9_slide_in_svg_and_png(client, login_as, rounds):
+    login_as("admin")
+    url = f"/koordinator/runde/{rounds[1].id}/enhed/H-A1"
+    html = page(client, url)
+    assert f'href="{url}/diagram.png"' in html and f'href="{url}/diagram.svg"' in html
+    svg = client.get(url + "/diagram.svg")
+    assert svg.mimetype == "image/svg+xml" and "attachment" in svg.headers["Content-Disposition"]
+    body = svg.get_data(as_text=True)
+    assert 'viewBox="0 0 1920 1080"' in body and "Afsnit A1" in body and 'class="target"' in body
+    png = client.get(url + "/diagram.png")
+    assert png.mimetype == "image/png" and png.data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = int.from_bytes(png.data[16:20], "big"), int.from_bytes(png.data[20:24], "big")
+    assert (width, height) == (1920, 1080)
+    assert client.get(f"/koordinator/runde/{rounds[1].id}/enhed/H-A1/diagram.gif").status_code == 404
+
+
+def test_the_unit_page_shows_the_key_items_across_the_rounds(client, login_as, rounds):
+    login_as("admin")
+    html = page(client, f"/koordinator/runde/{rounds[1].id}/enhed/H-A1")
+    section = html[html.index("Nøglespørgsmålene på tværs af målerunderne"):html.index("</table>", html.index("history-table"))]
+    assert section.index("Baseline") < section.index("Opfølgning")
+    assert "20,0\xa0%" in section and "90,0\xa0%" in section  # tryg before and now
+    baseline = page(client, f"/koordinator/runde/{rounds[0].id}/enhed/H-A1")
+    assert "history-table" not in baseline  # one round: no history yet
+
+
+def test_the_staff_meeting_pdf_has_16_9_pages_with_the_key_items_challenges_and_room_to_discuss(client, login_as, rounds, tmp_path):
+    import subprocess
+
+    login_as("admin")
+    url = f"/koordinator/runde/{rounds[1].id}/enhed/H-A1"
+    assert f'href="{url}/personalemoede.pdf"' in page(client, url)
+    pdf = client.get(url + "/personalemoede.pdf")
+    assert pdf.mimetype == "application/pdf"
+    (tmp_path / "m.pdf").write_bytes(pdf.data)
+    info = subprocess.run(["pdfinfo", str(tmp_path / "m.pdf")], capture_output=True, text=True).stdout
+    assert re.search(r"Pages:\s+3\n", info)
+    width, height = [float(v) for v in info.split("Page size:")[1].split("pts")[0].split(" x ")]
+    assert abs(width / height - 16 / 9) < 0.01
+    text = subprocess.run(["pdftotext", str(tmp_path / "m.pdf"), "-"], capture_output=True, text=True).stdout
+    assert "Jeg ville føle mig tryg" in text and "Største udfordringer" in text and "+70,0" in text

@@ -149,8 +149,8 @@ def test_missing_key_items_reshow_the_page_with_choices_kept_and_linked_messages
     page = client.post(f"/s/{link.slug}", data=data)
     html = page.get_data(as_text=True)
     assert page.status_code == 422
-    assert 'role="alert"' in html and 'href="#item_laere_af_haendelser-0"' in html
-    assert 'href="#item_ledelse_foelger_op-0"' in html and 'href="#item_let_at_spoerge-0"' not in html
+    assert 'role="alert"' in html and 'href="#item_laere_af_haendelser-legend"' in html
+    assert 'href="#item_ledelse_foelger_op-legend"' in html and 'href="#item_let_at_spoerge-legend"' not in html
     assert html.count("Vælg et svar til dette udsagn.") == 4  # two in the summary, two at the fields
     assert re.search(r'id="item_tryg_som_patient-4"[^>]*checked|checked[^>]*id="item_tryg_som_patient-4"', html)
     assert re.search(r'id="item_faggruppe-2"[^>]*checked|checked[^>]*id="item_faggruppe-2"', html)

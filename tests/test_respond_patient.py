@@ -105,7 +105,7 @@ def test_the_first_question_must_be_answered_before_next(client, patient_round):
     page = client.post(f"/s/{slug}?lang=en", data={"idempotency_key": key, "step": "0", "go": "next"})
     assert page.status_code == 422
     html = page.get_data(as_text=True)
-    assert "Choose an answer to this question." in html and 'href="#item_tryg_indlagt-0"' in html
+    assert "Choose an answer to this question." in html and 'href="#item_tryg_indlagt-legend"' in html
     assert "Question 1 of 2" in html
 
 
@@ -172,7 +172,7 @@ def test_a_cpr_number_is_refused_kindly_and_the_other_answers_kept(client, patie
     assert page.status_code == 422
     html = page.get_data(as_text=True)
     assert "Det ser ud til, at din tekst indeholder et CPR-nummer. Fjern det, før du sender." in html
-    assert "Dine andre svar er gemt." in html
+    assert "intet gemmes, før du sender." in html
     assert '<input type="hidden" name="item_tryg_indlagt" value="2">' in html  # the first answer is kept
     assert f"Søde sygeplejersker. {cpr}</textarea>" in html  # the text too, to edit
     assert _count() == 0

@@ -168,3 +168,22 @@ def test_saq_scale_scores_from_the_database_match_the_respondents_means(make_rou
     assert teamwork.respondents == 4 and teamwork.mean == pytest.approx((75 + 25 + 62.5 + 100) / 4)
     assert teamwork.percent_high == pytest.approx(50.0)
     assert scores["Forbedringer"].respondents is None  # nobody answered it
+
+
+def test_dashboard_sorting_puts_units_without_a_value_last_both_ways():
+    from surveyapp.scoring import Score
+    from surveyapp.services.results.counts import UnitInfo
+    from surveyapp.services.results.dashboard import TableRow, headlines, sort_rows, valid_sort
+
+    def row(name, percent, level="afsnit"):
+        cell = Score(10, 5, percent, None, None, 80.0, None if percent is None else percent >= 80, percent is None)
+        return TableRow(UnitInfo(hash(name), name, name, level, None, None), 2, 10, None, None, percent is None,
+                        [cell], [None])
+
+    rows = [row("Afdeling", 70, "afdeling"), row("B", 90), row("A", None), row("C", 60)]
+    assert [r.unit.name for r in sort_rows(rows, "item0", False)] == ["C", "B", "A"]
+    assert [r.unit.name for r in sort_rows(rows, "item0", True)] == ["B", "C", "A"]
+    assert [r.unit.name for r in sort_rows(rows, "unit", False)] == ["A", "B", "C"]
+    assert valid_sort("item0", 1) == "item0" and valid_sort("item1", 1) is None and valid_sort("x", 3) is None
+    assert [(h.level, h.met_all, h.scored, h.total) for h in headlines(rows)] == [("afdeling", 0, 1, 1),
+                                                                                 ("afsnit", 1, 2, 3)]

@@ -146,6 +146,17 @@ def round_add_units(round_id: int):
                 lambda added: _("%(count)d afsnit added, each with its link.", count=len(added)))
 
 
+@bp.get("/rounds/<int:round_id>/close")
+@for_coordinators
+def round_close_confirm(round_id: int):
+    """Closing early cannot be undone silently: a page of its own says what happens before the button."""
+    round_ = rounds_admin.get_round(current_user, round_id) or abort(404)
+    if round_.status() != "open":
+        return redirect(url_for("admin.round_view", round_id=round_id))
+    return render_template("admin/round_close.html", round=round_, action=ActionForm(),
+                           responses=sum(rounds_admin.response_counts(round_).values()))
+
+
 @bp.post("/rounds/<int:round_id>/close")
 @for_coordinators
 def round_close(round_id: int):

@@ -39,11 +39,16 @@ def start_session(user: User, remember: bool = False) -> None:
     login_user(user, remember=remember)
 
 
-def _safe_next(target: str | None) -> str:
+def start_url(user) -> str:
+    """Where a logged-in user starts: an auditor at the audits, everyone else at the rounds."""
+    return url_for("audits.index") if getattr(user, "role", None) == "auditor" else url_for("coordinator.home")
+
+
+def _safe_next(target: str | None, user=None) -> str:
     """Only a path on this site; never an open redirect."""
     if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
         return target
-    return url_for("coordinator.home")
+    return start_url(user)
 
 
 def _failed(response) -> bool:
@@ -69,14 +74,14 @@ ACCOUNT_LIMIT = "10 per 15 minutes"
 @limiter.limit(ACCOUNT_LIMIT, methods=["POST"], key_func=_account_key, deduct_when=_failed)
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("coordinator.home"))
+        return redirect(start_url(current_user))
     form = LoginForm()
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
         if user is not None:
             start_session(user, remember=form.remember.data)
             logger.info("user %s logged in", user.id)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(_safe_next(request.args.get("next"), user))
         logger.info("failed login attempt")
         form.password.errors.append(_("The email or the password is wrong."))
     return render_template("auth/login.html", form=form)

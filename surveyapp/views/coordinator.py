@@ -3,7 +3,7 @@
 A unit or round outside the user's scope answers 404, whether its id or code exists or not, so guessing
 URLs tells nothing. Free-text answers need `may_read_free_text` (the afsnit's coordinators and admins): 403.
 """
-from flask import Blueprint, abort, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -14,12 +14,16 @@ from ..i18n import LANGUAGE_NAMES
 from ..models import Round, Unit
 from ..services.plans.plans import may_write as may_write_plan
 from ..services.plans.plans import plan_of
+from ..services.collection.materials import afsnit_materials
 from ..services.results.charts import days_chart, item_chart
 from ..services.results.counts import load_round
 from ..services.results.dashboard import round_table
+from ..services.pdf import render_pdf
+from ..services.results.slides import chart_slide, svg_to_png
+from ..services.results.history import key_item_history
 from ..services.results.followup import follow_up, free_texts, may_read_free_text
 from ..services.results.overview import rounds_overview
-from ..services.results.unit_report import load_round_with_questionnaire, unit_report
+from ..services.results.unit_report import load_round_with_questionnaire, previous_round, subtree, unit_report
 from ..services.scopes import visible_unit_ids
 
 bp = Blueprint("coordinator", __name__, url_prefix="/koordinator")
@@ -80,11 +84,17 @@ def home():
 @bp.get("/runde/<int:round_id>")
 def round_results(round_id: int):
     round_ = _round_or_404(round_id)
-    table = round_table(load_round(round_, _visible()), _visible())
+    before = previous_round(round_)
+    table = round_table(load_round(round_, _visible()), _visible(),
+                        load_round(before, _visible()) if before is not None else None,
+                        afdeling=request.args.get("afdeling", type=int), sort=request.args.get("sort"),
+                        descending=request.args.get("dir") == "desc")
     readable = {row.unit.id for row in table.rows
                 if row.unit.level == "afsnit" and may_read_free_text(current_user, row.unit.id)}
     return render_template("coordinator/round_results.html", round=round_, table=table, labels=_labels(round_),
-                           readable=readable if round_.status() == "closed" else set())
+                           readable=readable if round_.status() == "closed" else set(),
+                           previous=before, sort=request.args.get("sort"), descending=request.args.get("dir") == "desc",
+                           afdeling=request.args.get("afdeling", type=int))
 
 
 @bp.get("/runde/<int:round_id>/enhed/<code>")
@@ -99,7 +109,8 @@ def unit_results(round_id: int, code: str):
     plan = plan_of(round_.id, unit.id) if unit.level == "afsnit" else None
     may_plan = unit.level == "afsnit" and unit in round_.units and may_write_plan(current_user, unit.id)
     return render_template("coordinator/unit_results.html", round=round_, report=report,
-                           chart=item_chart(report), may_read=may_read, plan=plan, may_plan=may_plan)
+                           chart=item_chart(report), may_read=may_read, plan=plan, may_plan=may_plan,
+                           labels=_labels(round_), history=key_item_history(round_, unit.id, subtree(unit.id)))
 
 
 @bp.get("/runde/<int:round_id>/opfoelgning")
@@ -120,3 +131,38 @@ def unit_free_texts(round_id: int, code: str):
         abort(403)
     return render_template("coordinator/unit_free_texts.html", round=round_, unit=unit,
                            texts=free_texts(round_, unit.id, _lang()), language_names=LANGUAGE_NAMES)
+
+
+@bp.get("/afsnit/<code>/materialer")
+def unit_materials(code: str):
+    """The afsnit's print material and links for every round it takes part in."""
+    unit = _unit_or_404(code)
+    if unit.level != "afsnit":
+        abort(404)
+    return render_template("coordinator/unit_materials.html", unit=unit, materials=afsnit_materials(unit.id))
+
+
+@bp.get("/runde/<int:round_id>/enhed/<code>/diagram.<any(svg, png):fmt>")
+def unit_chart_slide(round_id: int, code: str, fmt: str):
+    """The unit page's chart on a 16:9 slide, as SVG or PNG, for the staff meeting."""
+    round_ = _round_or_404(round_id)
+    unit = _unit_or_404(code)
+    report = unit_report(round_, unit.id, _lang()) or abort(404)
+    svg = chart_slide(item_chart(report), report.unit.name, round_.name)
+    filename = f"diagram-{round_.id}-{unit.code}.{fmt}"
+    body, mimetype = (svg.encode(), "image/svg+xml") if fmt == "svg" else (svg_to_png(svg), "image/png")
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.get("/runde/<int:round_id>/enhed/<code>/personalemoede.pdf")
+def unit_meeting_pdf(round_id: int, code: str):
+    """"Til personalemødet": the key items against the target, the change, the challenges, room to discuss."""
+    round_ = _round_or_404(round_id)
+    unit = _unit_or_404(code)
+    report = unit_report(round_, unit.id, _lang()) or abort(404)
+    html = render_template("pdf/meeting.html", round=round_, report=report, lang=_lang(),
+                           key_lines=[line for line in report.items if line.key] or report.items[:3],
+                           challenge_lines=[line for line in report.items if line.challenge])
+    return Response(render_pdf(html), mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="personalemoede-{round_.id}-{unit.code}.pdf"',
+        "Cache-Control": "no-store"})

@@ -3,10 +3,12 @@ import logging
 
 from flask import Flask, render_template, request
 from flask_babel import gettext as _
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from ..extensions import db
+from .auth import start_url
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +34,18 @@ def error_message(code: int) -> str:
     return messages.get(code, _("Something went wrong on our side. Please try again in a moment."))
 
 
+def staff_error_message(code: int) -> str | None:
+    """For a logged-in user away from the respondent pages: words for someone who followed a link."""
+    return {
+        403: _("Your login does not give access to this page. Ask an administrator if you need it."),
+        404: _("The page was not found, or it lies outside the units you follow. Check the address or go back to your start page."),
+    }.get(code)
+
+
+def _logged_in_staff() -> bool:
+    return request.blueprint != "respond" and current_user.is_authenticated
+
+
 def handle_http_error(error: HTTPException):
     code = error.code or 500
     if code >= 500:
@@ -42,7 +56,11 @@ def handle_http_error(error: HTTPException):
         message = error_message(code)
     if _wants_json():
         return {"error": error.name, "message": message, "status": code}, code
-    return render_template("errors/error.html", code=code, message=message), code
+    start = None
+    if code < 500 and _logged_in_staff():
+        message = staff_error_message(code) or message
+        start = start_url(current_user)
+    return render_template("errors/error.html", code=code, message=message, start=start), code
 
 
 def handle_unexpected(error: Exception):

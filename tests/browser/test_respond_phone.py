@@ -67,10 +67,12 @@ def test_missing_answers_show_a_linked_error_summary_and_keep_the_choices(page: 
     page.get_by_role("button", name="Send svar").click()
     summary = page.get_by_role("alert")
     expect(summary).to_contain_text("Ret venligst følgende")
+    assert page.evaluate("document.activeElement.id") == "error-summary"  # the summary takes the focus on load
     assert page.get_by_role("group", name=KEY_STATEMENTS[0]).get_by_label("Enig", exact=True).is_checked()
     summary.get_by_role("link").first.click()
     focused = page.evaluate("document.activeElement.id")
-    assert page.url.endswith("#item_laere_af_haendelser-0") and focused in ("", "item_laere_af_haendelser-0")
+    assert page.url.endswith("#item_laere_af_haendelser-legend") and focused == "item_laere_af_haendelser-legend"
+    assert page.get_by_role("group", name=KEY_STATEMENTS[1]).locator("legend").is_visible()
     assert _stored() == 0
 
 

@@ -109,13 +109,15 @@ def manageable(user: User, round_: Round, visible: set[int] | None = None) -> bo
     return visible is None or (bool(round_.units) and all(u.id in visible for u in round_.units))
 
 
-def rounds_for(user: User) -> list[tuple[Round, int]]:
-    """The rounds the user may manage with their response counts, newest opening first, in a few queries."""
+def rounds_for(user: User) -> list[tuple[Round, int, bool]]:
+    """The rounds touching the user's units (the same the coordinator's round list shows), newest opening first,
+    each with its response count and whether the user may manage it, in a few queries."""
     visible = visible_unit_ids(user)
     counts = dict(db.session.execute(select(Response.round_id, func.count()).group_by(Response.round_id)).all())
     rounds = db.session.scalars(select(Round).options(selectinload(Round.units), selectinload(Round.questionnaire))
                                 .order_by(Round.opens_at.desc(), Round.id.desc()))
-    return [(r, counts.get(r.id, 0)) for r in rounds if manageable(user, r, visible)]
+    return [(r, counts.get(r.id, 0), manageable(user, r, visible)) for r in rounds
+            if visible is None or any(u.id in visible for u in r.units)]
 
 
 def get_round(user: User, round_id: int) -> Round | None:
