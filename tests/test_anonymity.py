@@ -93,7 +93,9 @@ def test_two_downloads_around_one_answer_tell_nothing_while_the_round_is_open(cl
     assert figures(before) == figures(after)
     assert all(r["n"] == "" and r["percent"] == "" for r in before + after)  # nothing released while open
     for html in (unit_before, unit_after):
-        assert not re.search(r"\d+,\d\xa0%", html)  # no percentage, not even per Faggruppe
+        # No percentage, not even per Faggruppe; the response rate (respondents / headcount) is followed.
+        shown = re.sub(r"svarprocent \d+,\d\xa0%", "", html)
+        assert not re.search(r"\d+,\d\xa0%", shown)
     assert {r["respondents"] for r in after if r["unit_code"] == "H-A1"} == {"16"}  # the count is followed
 
 

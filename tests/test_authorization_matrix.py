@@ -13,6 +13,7 @@ from surveyapp.extensions import db
 from surveyapp.models import AuditTemplate, Questionnaire, User
 from surveyapp.services.admin import tokens
 from surveyapp.services.audits.recording import start_audit
+from surveyapp.services.plans import plans
 from tests.conftest import PASSWORD
 
 ROLES = ("admin", "coordinator", "viewer", "auditor")
@@ -27,7 +28,7 @@ RECORD = frozenset({"admin", "coordinator", "auditor"})
 NOT_BY_ROLE = {"main.index", "main.health", "static", "auth.login", "auth.logout", "account.accept_invitation",
                "respond.answer", "respond.thanks", "respond.qr_code_png", "respond.qr_code_svg",
                "api.audits", "api.openapi", "api.questionnaire", "api.responses", "api.results",
-               "api.results_csv", "api.rounds", "api.units"}
+               "api.results_csv", "api.rounds", "api.units", "api.action_plans"}
 
 #: Which roles the README lets use each route (in their own scope).
 GRANTED = {
@@ -54,10 +55,21 @@ GRANTED = {
     "admin.questionnaire_meta": ADMIN, "admin.questionnaire_preview": ADMIN, "admin.questionnaire_export": ADMIN,
     "admin.questionnaire_new_version": ADMIN, "admin.item_new": ADMIN, "admin.item_edit": ADMIN,
     "admin.item_change": ADMIN, "admin.scale_new": ADMIN, "admin.scale_edit": ADMIN,
+    "admin.round_close_confirm": MANAGE,
+    "admin.surveyxact_import": ADMIN, "admin.surveyxact_import_confirm": ADMIN,
+    "coordinator.unit_chart_slide": RESULTS, "coordinator.unit_meeting_pdf": RESULTS,
+    "coordinator.unit_materials": RESULTS,
+    # Action plans: coordinators write their afsnit's plans, viewers read them, auditors see only the
+    # interventions their audits verify (README, action plans).
+    "plans.show": RESULTS, "plans.overview": RESULTS, "plans.annual": RESULTS, "plans.annual_pdf": RESULTS,
+    "plans.interventions_csv": RESULTS, "plans.interventions_xlsx": RESULTS,
+    "plans.start": MANAGE, "plans.new_intervention": MANAGE, "plans.edit_intervention": MANAGE,
+    "plans.set_status": MANAGE, "plans.add_note": MANAGE,
+    "plans.verified": AUDITS,
 }
 
 #: Arguments whose object belongs to a hospital's scope: with another hospital's object a non-admin is refused.
-SCOPED_ARGS = {"round_id", "unit_id", "link_id", "code", "audit_id"}
+SCOPED_ARGS = {"round_id", "unit_id", "link_id", "code", "audit_id", "plan_id", "intervention_id"}
 REFUSED = {302, 403, 404}  # 302: to the login or away, never the page
 
 
@@ -69,9 +81,12 @@ def _objects(make_org, make_round, prefix):
         AuditTemplate).first()
     auditor = User.query.filter_by(role="admin").first()
     audit = start_audit(template, afsnit, auditor, date.today(), workflow="x")
+    plan = plans.start_plan(round_, afsnit, auditor)
+    intervention = plans.add_intervention(plan, {"title": "ISBAR", "item_ids": []}, auditor, date.today())
     db.session.commit()
     return {"round_id": round_.id, "unit_id": afsnit.id, "link_id": round_.links[0].id, "code": afsnit.code,
-            "audit_id": audit.id, "template_code": template.code, "template_id": template.id}, units
+            "audit_id": audit.id, "template_code": template.code, "template_id": template.id,
+            "plan_id": plan.id, "intervention_id": intervention.id, "year": date.today().year}, units
 
 
 @pytest.fixture
@@ -92,6 +107,8 @@ def world(make_org, make_round, make_user):
 
 
 def _url(app, rule, values):
+    if rule.endpoint == "coordinator.unit_chart_slide":
+        values = {**values, "fmt": "svg"}  # its format is svg or png, the downloads' csv
     with app.test_request_context():
         from flask import url_for
         return url_for(rule.endpoint, **{arg: values[arg] for arg in rule.arguments})

@@ -222,8 +222,8 @@ def _organisation_token() -> str:
 
 def test_leaders_overview_shows_plans_statuses_overdue_and_key_item_movement(client, login_as, org, closed_round,
                                                                                make_round):
-    repeat = make_round(units=list(org.values()), name="Genmåling 2027", opens=datetime(2027, 3, 1),
-                        closes=datetime(2027, 4, 1))
+    repeat = make_round(units=list(org.values()), name="Genmåling 2026", opens=datetime(2026, 9, 1),
+                        closes=datetime(2026, 10, 1))
     add_responses(repeat, org["H-A1"], [staff(5, 4, 4) for _ in range(10)])
     add_responses(repeat, org["H-A2"], [staff(4, 4, 4) for _ in range(6)])
     add_responses(repeat, org["H-B2"], [staff(4, 4, 4) for _ in range(8)])

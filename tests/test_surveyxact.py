@@ -263,7 +263,7 @@ def test_coordinators_cannot_import(client, login_as, make_org):
 
 def test_the_next_app_round_compares_with_the_imported_baseline(app, client, login_as, make_org, make_round):
     from surveyapp.services.results.unit_report import previous_round
-    from tests.results_helpers import add_responses, tryg
+    from tests.results_helpers import add_responses, close_round, tryg
 
     org = make_org()
     request = _request(workbook(random_rows()))
@@ -271,6 +271,7 @@ def test_the_next_app_round_compares_with_the_imported_baseline(app, client, log
     db.session.commit()
     follow_up = make_round(units=list(org.values()), name="Genmåling")
     add_responses(follow_up, org["H-A1"], tryg(5, 5, 4, 4, 4, 2))
+    close_round(follow_up)  # results are released at close
     db.session.commit()
     assert previous_round(follow_up).id == baseline.id
     login_as("admin")

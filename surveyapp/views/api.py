@@ -75,11 +75,19 @@ def _limit(maximum: int = MAX_LIMIT) -> int:
     return limit
 
 
-def _int_arg(name: str, default: int | None = None) -> int | None:
+def _pseudonym(value: str) -> int:
+    """`type=` for ?after= of the raw responses: a 48-bit pseudonym, compared in Python, never a database id."""
+    number = int(value)
+    if not 0 <= number < 2 ** 48:
+        raise ValueError(value)
+    return number
+
+
+def _int_arg(name: str, default: int | None = None, kind=db_int) -> int | None:
     """An optional integer query parameter; one that is no number or out of range is a 400."""
     if name not in request.args:
         return default
-    value = request.args.get(name, type=db_int)
+    value = request.args.get(name, type=kind)
     if value is None:
         abort(400)
     return value
@@ -161,7 +169,7 @@ def responses(round_id: int):
     if not g.api_token.can_read_raw:
         return _error(403, "This token may not read raw responses.")
     round_ = _round(round_id)
-    limit, after = _limit(RESPONSES_MAX_LIMIT), _int_arg("after")
+    limit, after = _limit(RESPONSES_MAX_LIMIT), _int_arg("after", kind=_pseudonym)
     with_text = request.args.get("text") in ("1", "true")
     try:
         page = list(iter_raw_responses(round_, g.visible, with_text, after=after, limit=limit + 1))

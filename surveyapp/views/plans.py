@@ -1,4 +1,5 @@
-"""Action plans ("handlingsplaner"): coordinators write their afsnit's plans; viewers and auditors read them.
+"""Action plans ("handlingsplaner"): coordinators write their afsnit's plans; viewers read them; auditors see
+only the interventions their audits verify (a plan shows survey results, which auditors do not read).
 
 A plan or intervention outside the user's scope answers 404; writing without the right answers 403.
 """
@@ -40,6 +41,8 @@ ERRORS = {"dates": _l("The due date cannot lie before the start."),
 @login_required
 def require_login() -> None:
     """Every plan page is for logged-in users; writing is checked per view."""
+    if current_user.role == "auditor" and request.endpoint != "plans.verified":
+        abort(403)
 
 
 def _lang() -> str:

@@ -35,6 +35,11 @@ class TableRow:
         """Every key item has a shown result (not hidden, not empty)."""
         return bool(self.cells) and all(score.percent is not None for score in self.cells)
 
+    @property
+    def rate_looks_wrong(self) -> bool:
+        """More responses than staff: flagged with its likely cause beside the rate."""
+        return rate_looks_wrong(self.response_rate)
+
 
 @dataclass(frozen=True)
 class Headline:
@@ -45,11 +50,6 @@ class Headline:
     scored: int
     #: Units of the level in the table, with or without results.
     total: int
-
-    @property
-    def rate_looks_wrong(self) -> bool:
-        """More responses than staff: flagged with its likely cause beside the rate."""
-        return rate_looks_wrong(self.response_rate)
 
 
 @dataclass(frozen=True)
