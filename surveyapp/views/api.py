@@ -196,7 +196,5 @@ def action_plans():
     status = request.args.get("status") or None
     if status is not None and status not in STATUSES:
         abort(400)
-    round_id = request.args.get("round", type=int)
-    if "round" in request.args and round_id is None:
-        abort(400)
+    round_id = _int_arg("round")  # bounded like every id: a number past 2**31 is a 400, not a 500
     return _paginated(api_plans(g.visible, round_id, request.args.get("unit") or None, status))
