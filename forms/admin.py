@@ -8,8 +8,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, EqualTo, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-LEVEL_CHOICES = [SelectChoice("sygehus", _l("Sygehus")), SelectChoice("afdeling", _l("Afdeling")),
-                 SelectChoice("afsnit", _l("Afsnit"))]
+LEVEL_CHOICES = [SelectChoice("sygehus", _l("Hospital")), SelectChoice("afdeling", _l("Department")),
+                 SelectChoice("afsnit", _l("Ward"))]
 ROLE_CHOICES = [SelectChoice("admin", _l("Administrator")), SelectChoice("coordinator", _l("Coordinator")),
                 SelectChoice("auditor", _l("Auditor")), SelectChoice("viewer", _l("Viewer"))]
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -40,7 +40,7 @@ class UnitForm(FlaskForm):
     level = SelectField(_l("Level"), choices=LEVEL_CHOICES, invalid_choice_message=NOT_A_CHOICE,
                         validators=[InputRequired(message=_l("Choose a level."))])
     parent_id = SelectField(_l("Parent unit"), coerce=_int_or_none, validate_choice=False, validators=[Optional()])
-    headcount = IntegerField(_l("Headcount (staff in the afsnit)"), invalid_value_message=NOT_A_NUMBER, validators=[
+    headcount = IntegerField(_l("Headcount (staff in the ward)"), invalid_value_message=NOT_A_NUMBER, validators=[
         Optional(), NumberRange(min=0, max=100000, message=_l("Enter a whole number of 0 or more."))])
     active = BooleanField(_l("Active"), default=True)
 
@@ -81,7 +81,7 @@ class RoundForm(FlaskForm):
         InputRequired(message=_l("Enter the anonymity threshold.")),
         NumberRange(min=3, max=1000, message=_l("Enter a threshold of at least 3."))])
     codes_only = BooleanField(_l("Answer codes only (no open link): every answer needs a single-use code card"))
-    units = MultiCheckboxField(_l("Afsnit"), coerce=int, validate_choice=False)
+    units = MultiCheckboxField(_l("Ward"), coerce=int, validate_choice=False)
 
     def validate_closes_at(self, field):
         if self.opens_at.data and field.data and field.data <= self.opens_at.data:
@@ -89,7 +89,7 @@ class RoundForm(FlaskForm):
 
     def validate_units(self, field):
         if not field.data:
-            raise ValidationError(_l("Choose at least one afsnit."))
+            raise ValidationError(_l("Choose at least one ward."))
 
 
 class RoundEditForm(RoundForm):
@@ -102,11 +102,11 @@ class RoundEditForm(RoundForm):
 
 
 class AddUnitsForm(FlaskForm):
-    units = MultiCheckboxField(_l("Afsnit to add"), coerce=int, validate_choice=False)
+    units = MultiCheckboxField(_l("Wards to add"), coerce=int, validate_choice=False)
 
     def validate_units(self, field):
         if not field.data:
-            raise ValidationError(_l("Choose at least one afsnit."))
+            raise ValidationError(_l("Choose at least one ward."))
 
 
 class ReopenForm(FlaskForm):
@@ -311,8 +311,8 @@ class SurveyXactImportForm(FlaskForm):
                       validators=[InputRequired(message=_l("Enter the first day."))])
     closes = DateField(_l("Last day of the measurement"), invalid_value_message=NOT_A_DATE,
                        validators=[InputRequired(message=_l("Enter the last day."))])
-    unit_variable = StringField(_l("Variable with the afsnit"), default="b_afsnit", validators=[
-        InputRequired(message=_l("Enter the variable that holds the afsnit, e.g. b_afsnit.")),
+    unit_variable = StringField(_l("Variable with the ward"), default="b_afsnit", validators=[
+        InputRequired(message=_l("Enter the variable that holds the ward, e.g. b_afsnit.")),
         Length(max=100, message=_l("The variable name can have at most 100 characters."))])
 
 

@@ -27,7 +27,7 @@ class PatientDayForm(FlaskForm):
     target = IntegerField(_l("Target (% positive answers)"), invalid_value_message=NOT_A_NUMBER, validators=[
         InputRequired(message=_l("Enter the target in percent.")),
         NumberRange(min=1, max=100, message=_l("Enter a target from 1 to 100."))])
-    units = MultiCheckboxField(_l("Afsnit"), coerce=int, validate_choice=False)
+    units = MultiCheckboxField(_l("Ward"), coerce=int, validate_choice=False)
 
     def validate_last_day(self, field):
         if self.first_day.data and field.data and field.data < self.first_day.data:
@@ -35,4 +35,4 @@ class PatientDayForm(FlaskForm):
 
     def validate_units(self, field):
         if not field.data:
-            raise ValidationError(_l("Choose at least one afsnit."))
+            raise ValidationError(_l("Choose at least one ward."))

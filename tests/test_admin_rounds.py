@@ -184,7 +184,7 @@ def test_round_form_speaks_english_when_asked(client, login_as, make_org, app):
     make_org("H")
     login_as("admin")
     page = client.get("/admin/rounds/new?lang=en").get_data(as_text=True)
-    assert "Name of the round" in page and "Tick its afsnit" in page and "Målerundens navn" not in page
+    assert "Name of the round" in page and "Tick its wards" in page and "Målerundens navn" not in page
     page = client.post("/admin/rounds/new", data=round_data([], name="")).get_data(as_text=True)
     assert "Enter a name for the round." in page
 

@@ -57,7 +57,7 @@ def round_new():
             form.units.errors.append(str(exc))
         else:
             db.session.commit()
-            flash(_("The round %(name)s was created with %(count)d afsnit.", name=round_.name,
+            flash(_("The round %(name)s was created with %(count)d wards.", name=round_.name,
                     count=len(round_.units)), "success")
             return redirect(url_for("admin.round_view", round_id=round_.id))
     return render_template("admin/round_form.html", form=form, source=source,
@@ -85,7 +85,7 @@ def round_patient_day():
             form.units.errors.append(str(exc))
         else:
             db.session.commit()
-            flash(_("The round %(name)s was created with %(count)d afsnit, each with a QR link and a kiosk link.",
+            flash(_("The round %(name)s was created with %(count)d wards, each with a QR link and a kiosk link.",
                     name=round_.name, count=len(round_.units)), "success")
             return redirect(url_for("admin.round_view", round_id=round_.id))
     return render_template("admin/round_patient_day.html", form=form, unreviewed=_unreviewed(patient_questionnaires),
@@ -143,7 +143,7 @@ def round_add_units(round_id: int):
         flash(form.units.errors[0] if form.units.errors else _("Please try again."), "error")
         return redirect(url_for("admin.round_view", round_id=round_id))
     return _act(round_id, lambda: rounds_admin.add_units(current_user, round_, form.units.data),
-                lambda added: _("%(count)d afsnit added, each with its link.", count=len(added)))
+                lambda added: _("%(count)d wards added, each with its link.", count=len(added)))
 
 
 @bp.get("/rounds/<int:round_id>/close")

@@ -15,7 +15,7 @@ from .admin import bp, for_coordinators
 def _parent_choices(form, level: str | None, exclude: int | None = None) -> None:
     """The possible parents of a unit of `level` (of any level for a new unit)."""
     levels = [level] if level else ["sygehus", "afdeling", "afsnit"]
-    choices = [("", _("(none: a sygehus)"))] if "sygehus" in levels else []
+    choices = [("", _("(none: a hospital)"))] if "sygehus" in levels else []
     for lvl in levels:
         choices += [(u.id, f"{u.code} · {u.name}") for u in units_admin.parent_choices(lvl) if u.id != exclude]
     form.parent_id.choices = choices

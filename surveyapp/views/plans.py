@@ -34,7 +34,7 @@ ERRORS = {"dates": _l("The due date cannot lie before the start."),
           "items": _l("Choose items of the round's questionnaire."),
           "template": _l("Choose one of the audits."),
           "status": _l("That status cannot follow the current one."),
-          "not_in_round": _l("Plans are made for an afsnit of the round.")}
+          "not_in_round": _l("Plans are made for a ward of the round.")}
 
 
 @bp.before_request

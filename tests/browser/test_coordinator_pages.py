@@ -64,3 +64,29 @@ def test_coordinator_admin_and_audit_pages_fit_and_pass_axe(browser: Browser, li
             problems.setdefault(path, [(v["id"], v["targets"][:3]) for v in violations])
     context.close()
     assert problems == {}, "\n".join(f"{path}: {what}" for path, what in problems.items())
+
+
+def test_unit_page_tables_stack_on_a_phone(browser: Browser, live_server, demo):
+    """On a phone no table of the unit page scrolls sideways: each row becomes a card of labelled values."""
+    org, _before, closed, _live, admin = demo
+    context = browser.new_context(viewport=VIEWPORTS["phone"], locale="da-DK")
+    page = context.new_page()
+    page.goto(live_server + "/login")
+    page.get_by_label("E-mail").fill(admin.email)
+    page.get_by_label("Adgangskode").fill(PASSWORD)
+    page.get_by_role("button", name="Log ind").click()
+    page.goto(live_server + f"/koordinator/runde/{closed.id}/enhed/H-A1")
+    tables = page.evaluate("""() => [...document.querySelectorAll('main table')].map(t => ({
+        stacked: t.classList.contains('stack-table'), display: getComputedStyle(t).display,
+        overflow: t.parentElement.scrollWidth - t.parentElement.clientWidth}))""")
+    # The key items across the rounds, all items, the dimensions, the SAQ scale and at least one breakdown.
+    assert len(tables) >= 5 and all(t["stacked"] and t["display"] == "block" for t in tables), tables
+    assert [t for t in tables if t["overflow"] > 1] == []
+    # A stacked cell names what it holds.
+    labels = page.locator("main table.stack-table td[data-label]")
+    assert labels.count() > 20
+    shown = page.evaluate("""() => [...document.querySelectorAll('main td[data-label]')].map(
+        td => [td.dataset.label, getComputedStyle(td, '::before').content])""")
+    assert all(content == f'"{label}"' for label, content in shown)
+    assert ["Positive svar", '"Positive svar"'] in shown
+    context.close()

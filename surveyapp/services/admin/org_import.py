@@ -196,12 +196,12 @@ def _check_tree(rows: list[Row], existing: dict[str, Unit], errors: list, refuse
             if parent in refused and parent not in lines:
                 continue
             if wanted is None and parent is not None:
-                errors.append((line, str(_l("A sygehus has no parent, but %(code)s names %(parent)s.",
+                errors.append((line, str(_l("A hospital has no parent, but %(code)s names %(parent)s.",
                                             code=code, parent=parent))))
             elif wanted is not None and have != wanted:
-                message = (_l("%(code)s is an afdeling and must sit below a sygehus.", code=code)
+                message = (_l("%(code)s is a department and must sit below a hospital.", code=code)
                            if level == "afdeling" else
-                           _l("%(code)s is an afsnit and must sit below an afdeling.", code=code))
+                           _l("%(code)s is a ward and must sit below a department.", code=code))
                 errors.append((line, str(message)))
 
 

@@ -132,7 +132,7 @@ def _units_for(user: User, unit_ids: list[int]) -> list[Unit]:
         raise RoundError(_("You may only choose units within your scope."))
     units = list(db.session.scalars(select(Unit).where(Unit.id.in_(unit_ids), Unit.level == "afsnit", Unit.active)))
     if len(units) != len(set(unit_ids)):
-        raise RoundError(_("Only active afsnit can take part in a round."))
+        raise RoundError(_("Only active wards can take part in a round."))
     return units
 
 
@@ -225,7 +225,7 @@ def update(actor: User, round_: Round, name: str, opens_at: datetime, closes_at:
 
 
 def add_units(actor: User, round_: Round, unit_ids: list[int]) -> list[Unit]:
-    """Add afsnit to a round that has not closed, with a link of each kind the round uses."""
+    """Add wards to a round that has not closed, with a link of each kind the round uses."""
     if round_.status() == "closed":
         raise RoundError(_("A closed round takes no new units; reopen it first."))
     before = _state(round_)

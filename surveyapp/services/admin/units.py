@@ -90,13 +90,13 @@ def parent_choices(level: str) -> list[Unit]:
 
 def _check_parent(level: str, parent: Unit | None, unit: Unit | None = None) -> None:
     if level not in LEVELS:
-        raise UnitError(_("Choose sygehus, afdeling or afsnit."), "level")
+        raise UnitError(_("Choose hospital, department or ward."), "level")
     wanted = PARENT_LEVEL[level]
     if wanted is None and parent is not None:
-        raise UnitError(_("A sygehus has no parent."))
+        raise UnitError(_("A hospital has no parent."))
     if wanted is not None and (parent is None or parent.level != wanted):
-        raise UnitError(_("An afdeling must sit below a sygehus.") if level == "afdeling"
-                        else _("An afsnit must sit below an afdeling."))
+        raise UnitError(_("A department must sit below a hospital.") if level == "afdeling"
+                        else _("A ward must sit below a department."))
     if unit is not None and parent is not None:
         node = parent
         while node is not None:

@@ -38,7 +38,7 @@ def missing_text(correct: int, applicable: int, missing: int) -> str:
 
 def afsnit_text(row) -> str:
     """How many of a roll-up's afsnit have implemented: "3 af 4 afsnit"."""
-    return ngettext("%(implemented)s of %(num)s afsnit", "%(implemented)s of %(num)s afsnit", row.audits,
+    return ngettext("%(implemented)s of %(num)s wards", "%(implemented)s of %(num)s wards", row.audits,
                     implemented=row.implemented_afsnit)
 
 
