@@ -148,13 +148,14 @@ def _check_download(url: str, response: requests.Response) -> str | None:
 
 def _crawl(base: str, session: requests.Session) -> tuple[set[tuple], dict[str, int]]:
     host = urlsplit(base).netloc
-    queue = [base + path for path in START]
+    queue = [(base + path, "start") for path in START]
+    dead_ends: list[str] = []
     seen_shapes: set[tuple] = set()
     downloads: dict[str, int] = {}
     failures: list[str] = []
     fetched = 0
     while queue and fetched < MAX_PAGES:
-        url = queue.pop(0)
+        url, referrer = queue.pop(0)
         shape = _shape(url)
         if shape in seen_shapes:
             continue
@@ -165,7 +166,9 @@ def _crawl(base: str, session: requests.Session) -> tuple[set[tuple], dict[str, 
             failures.append(f"{response.status_code} {url}")
             continue
         if response.status_code >= 400:
-            continue  # a 403/404/410 is an answer, not a fault (e.g. a viewer-only page)
+            # A page links only what its reader may open: a 403/404/409 behind a link is a dead end.
+            dead_ends.append(f"{response.status_code} {url} (linked from {referrer})")
+            continue
         try:
             kind = _check_download(url, response)
         except Exception as exc:  # noqa: BLE001 - name every broken download, not only the first
@@ -182,8 +185,9 @@ def _crawl(base: str, session: requests.Session) -> tuple[set[tuple], dict[str, 
             if parts.path.startswith(SKIP) or parts.path == "/logout":
                 continue
             if _shape(target) not in seen_shapes:
-                queue.append(target)
+                queue.append((target, response.url))
     assert not failures, "\n".join(failures)
+    assert not dead_ends, "\n".join(dead_ends)
     return seen_shapes, downloads
 
 
