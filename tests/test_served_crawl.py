@@ -146,10 +146,13 @@ def _check_download(url: str, response: requests.Response) -> str | None:
     raise AssertionError(f"{url}: unexpected Content-Type {kind!r}")
 
 
-def _crawl(base: str, session: requests.Session) -> tuple[set[tuple], dict[str, int]]:
+def _crawl(base: str, session: requests.Session, start: tuple[str, ...] = START,
+           ) -> tuple[set[tuple], dict[str, int], list[str]]:
+    """Every kind of page and download reachable by links from START: (shapes, downloads by kind, HTML pages)."""
     host = urlsplit(base).netloc
-    queue = [(base + path, "start") for path in START]
+    queue = [(base + path, "start") for path in start]
     dead_ends: list[str] = []
+    pages: list[str] = []
     seen_shapes: set[tuple] = set()
     downloads: dict[str, int] = {}
     failures: list[str] = []
@@ -177,6 +180,7 @@ def _crawl(base: str, session: requests.Session) -> tuple[set[tuple], dict[str, 
         if kind:
             downloads[kind] = downloads.get(kind, 0) + 1
             continue
+        pages.append(url)
         for href in _parse(response.text).links:
             target, _ = urldefrag(urljoin(response.url, href))
             parts = urlsplit(target)
@@ -188,14 +192,14 @@ def _crawl(base: str, session: requests.Session) -> tuple[set[tuple], dict[str, 
                 queue.append((target, response.url))
     assert not failures, "\n".join(failures)
     assert not dead_ends, "\n".join(dead_ends)
-    return seen_shapes, downloads
+    return seen_shapes, downloads, pages
 
 
 @pytest.mark.parametrize("email", ["koordinator@nsr.example", "admin@nsr.example"])
 def test_every_link_and_download_works_under_gunicorn(served_demo, email):
     base, log = served_demo
     session = _login(base, email)
-    shapes, downloads = _crawl(base, session)
+    shapes, downloads, _pages = _crawl(base, session)
     log.flush()
     log.seek(0)
     errors = [line for line in log.read().splitlines() if "Traceback" in line or "Error" in line]
