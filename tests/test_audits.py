@@ -248,3 +248,14 @@ def test_a_full_share_of_too_few_samples_is_not_shown_as_failing(client, login_a
     client.post(f"/audit/{audit.id}/stikproeve/1", data=answer_form(audit))
     page = client.get(f"/audit/{audit.id}").get_data(as_text=True)
     assert 'class="result-box result-pending"' in page and "result-bad" not in page
+
+
+def test_results_open_on_the_template_of_the_newest_finished_audit(client, login_as, ward, make_user):
+    """Without a choice the results page shows the newest audit's template, not the first one with nothing yet."""
+    first = audit_templates.active_templates()[0].code
+    other = next(t.code for t in audit_templates.active_templates() if t.code != first)
+    record_finished(ward, make_user("admin"), [0.9], template=other)
+    login_as("coordinator", units=[ward])
+    page = client.get("/audit/resultater").get_data(as_text=True)
+    assert f'value="{other}" selected' in page and "Endnu ingen afsluttede audits" not in page
+    assert "9/10" in page

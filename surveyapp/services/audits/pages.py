@@ -75,6 +75,8 @@ def audit_page_data(audit: Audit, lang: str) -> dict:
 def results_page_data(user: User, template_code: str | None, lang: str) -> dict:
     """Latest audit results per afsnit, afdeling and sygehus for one template."""
     templates = audit_templates.active_templates()
+    # Without a choice, the template of the newest finished audit: a page that opens on results, not on "none yet".
+    template_code = template_code or audits.latest_template_code(user)
     template = audit_templates.find(template_code) if template_code else (templates[0] if templates else None)
     rows = audits.latest_results(user, template.code, lang) if template else []
     return {

@@ -154,6 +154,16 @@ def _finished_audits(unit_ids, template_code: str | None = None) -> list[Audit]:
     return list(db.session.scalars(query))
 
 
+def latest_template_code(user: User) -> str | None:
+    """The template of the newest finished audit the user can see, or None when there is none."""
+    query = (select(AuditTemplate.code).join(Audit, Audit.template_id == AuditTemplate.id)
+             .where(Audit.finished_at.is_not(None)).order_by(Audit.audited_on.desc(), Audit.id.desc()).limit(1))
+    visible = visible_unit_ids(user)
+    if visible is not None:
+        query = query.where(Audit.unit_id.in_(visible))
+    return db.session.scalar(query)
+
+
 def run_chart(unit: Unit, template_code: str) -> RunChart | None:
     """Share correct per finished audit in date order, with the median, the target and the run-chart signals."""
     audits = _finished_audits([unit.id], template_code)
