@@ -57,3 +57,11 @@ def test_logout_ends_the_session(client, login_as):
     login_as("viewer")
     assert client.post("/logout").status_code == 302
     assert client.get("/koordinator/").status_code == 302
+
+
+def test_the_public_start_page_sends_a_logged_in_user_to_their_own_start(client, login_as):
+    login_as("auditor")
+    assert client.get("/").headers["Location"].endswith("/audit/")
+    client.post("/logout")
+    login_as("coordinator")
+    assert client.get("/").headers["Location"].endswith("/koordinator/")

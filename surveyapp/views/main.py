@@ -1,11 +1,17 @@
 """The public start page."""
-from flask import Blueprint, render_template
+from flask import Blueprint, redirect, render_template
+from flask_login import current_user
+
+from .auth import start_url
 
 bp = Blueprint("main", __name__)
 
 
 @bp.get("/")
 def index():
+    # A logged-in user has nothing to do on the public page (its button is the login): go to their own start.
+    if current_user.is_authenticated:
+        return redirect(start_url(current_user))
     return render_template("main/index.html")
 
 
