@@ -67,7 +67,7 @@ bench-exports: $(VENV)/.installed-dev translations
 # Extract the strings into the template and merge them into every catalog. `--ignore-dirs` is set because
 # Babel's default also skips folders starting with "_", i.e. templates/_partials and templates/_macros.
 messages: $(VENV)/.installed
-	$(VENV)/bin/pybabel extract -F translations/babel.cfg -k _l -k lazy_gettext -k _n:1,2 --no-location \
+	$(VENV)/bin/pybabel extract -F translations/babel.cfg -k _l -k N_ -k lazy_gettext -k _n:1,2 --no-location \
 		--ignore-dirs ".* __pycache__ node_modules instance" \
 		--sort-output --project surveyapp --copyright-holder surveyapp -o translations/messages.pot .
 	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations \

@@ -241,7 +241,7 @@ def test_admin_page_shows_matching_and_dry_run_then_imports_on_confirm(app, clie
     again = client.post("/admin/imports/surveyxact/confirm", data=fields)
     assert again.status_code == 302 and db.session.scalar(select(func.count()).select_from(Round)) == 1
     refused = _upload(client, data).get_data(as_text=True)
-    assert "this file has been imported before" in refused and "Importér nu" not in refused
+    assert "filen er importeret før" in refused and "Importér nu" not in refused
 
 
 def test_admin_page_lists_every_error_and_writes_nothing(app, client, login_as, make_org):
@@ -250,9 +250,14 @@ def test_admin_page_lists_every_error_and_writes_nothing(app, client, login_as, 
     rows = random_rows() + [Row(afsnit="Kardio 2", answers={"s_1": 4})]
     page = _upload(client, workbook(rows), mapping=b"kind,source,target\nitem,s_6,nope\n").get_data(as_text=True)
     assert "intet blev importeret" in page and "Importér nu" not in page
-    assert "mapping: unknown item &#34;nope&#34; for s_6" in page
-    assert "Dataset:44: unknown afsnit &#34;Kardio 2&#34;" in page
+    # In the reader's language, with the sheet and row as the CLI prints them.
+    assert "mapping: ukendt spørgsmål &#34;nope&#34; for s_6" in page
+    assert "Dataset:44: ukendt afsnit &#34;Kardio 2&#34;" in page
     assert db.session.scalar(select(func.count()).select_from(Response)) == 0
+    client.get("/?lang=en")
+    english = _upload(client, workbook(rows), mapping=b"kind,source,target\nitem,s_6,nope\n").get_data(as_text=True)
+    assert "mapping: unknown item &#34;nope&#34; for s_6" in english
+    assert "Dataset:44: unknown afsnit &#34;Kardio 2&#34;" in english
 
 
 def test_coordinators_cannot_import(client, login_as, make_org):

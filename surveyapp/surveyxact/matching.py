@@ -4,7 +4,7 @@ import io
 from dataclasses import dataclass, field
 
 from ..privacy import contains_cpr
-from .reader import COMPLETE_STATUS, Error, Export, as_code as _code, normalise
+from .reader import COMPLETE_STATUS, N_, Error, Export, as_code as _code, normalise
 
 MAPPING_KINDS = ("item", "value", "unit")
 #: A mapping target that leaves a question out, or maps a label to "not applicable" / unanswered.
@@ -86,18 +86,18 @@ def read_mapping(text: str) -> tuple[Mapping, list[Error]]:
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
     header = next(reader, None)
     if [h.strip() for h in header or []] != ["kind", "source", "target"]:
-        return mapping, [Error("mapping", 1, "expected the header kind,source,target")]
+        return mapping, [Error("mapping", 1, N_("expected the header kind,source,target"))]
     for number, row in enumerate(reader, start=2):
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != 3:
-            errors.append(Error("mapping", number, "expected three columns: kind,source,target"))
+            errors.append(Error("mapping", number, N_("expected three columns: kind,source,target")))
             continue
         kind, source, target = (cell.strip() for cell in row)
         if kind not in MAPPING_KINDS:
-            errors.append(Error("mapping", number, f'unknown kind "{kind}"; expected item, value or unit'))
+            errors.append(Error("mapping", number, N_('unknown kind "%(kind)s"; expected item, value or unit'), {"kind": kind}))
         elif not source:
-            errors.append(Error("mapping", number, "the source is empty"))
+            errors.append(Error("mapping", number, N_("the source is empty")))
         else:
             {"item": mapping.items, "value": mapping.values, "unit": mapping.units}[kind][
                 source if kind == "item" else normalise(source)] = target
@@ -114,7 +114,7 @@ def _match_items(export: Export, items: list[ItemTarget], mapping: Mapping, plan
             if target == SKIP or target == "":
                 plan.unmatched.append((question.variable, question.text or question.description))
             elif target not in by_code:
-                plan.errors.append(Error("mapping", None, f'unknown item "{target}" for {question.variable}'))
+                plan.errors.append(Error("mapping", None, N_('unknown item "%(item)s" for %(variable)s'), {"item": target, "variable": question.variable}))
             else:
                 matched[question.variable] = by_code[target]
                 plan.matched.append((question.variable, target, "mapping"))
@@ -128,7 +128,8 @@ def _match_items(export: Export, items: list[ItemTarget], mapping: Mapping, plan
     for variable, item_code, _ in plan.matched:
         others = [v for v, c, _ in plan.matched if c == item_code and v != variable]
         if others and variable < others[0]:
-            plan.errors.append(Error("Structure", None, f"{variable} and {others[0]} both match item {item_code}"))
+            plan.errors.append(Error("Structure", None, N_("%(variable)s and %(other)s both match item %(item)s"),
+                                     {"variable": variable, "other": others[0], "item": item_code}))
     return matched
 
 
@@ -182,9 +183,9 @@ def match(export: Export, items: list[ItemTarget], afsnit: list[tuple[str, str]]
     mapping = mapping or Mapping()
     plan = Plan(checksum=export.checksum)
     if unit_variable not in export.columns:
-        plan.errors.append(Error("Dataset", 1, f'the unit variable "{unit_variable}" is not a column'))
+        plan.errors.append(Error("Dataset", 1, N_('the unit variable "%(variable)s" is not a column'), {"variable": unit_variable}))
     if COMPLETE_STATUS not in export.columns:
-        plan.errors.append(Error("Dataset", 1, f'the status column "{COMPLETE_STATUS}" (Gennemført) is missing'))
+        plan.errors.append(Error("Dataset", 1, N_('the status column "%(column)s" (Gennemført) is missing'), {"column": COMPLETE_STATUS}))
     if plan.errors:
         return plan
     matched = _match_items(export, items, mapping, plan)
@@ -201,15 +202,16 @@ def match(export: Export, items: list[ItemTarget], afsnit: list[tuple[str, str]]
         unit_value = row.get(unit_variable)
         source, unit = unit_of(unit_value) if unit_value is not None else ("", None)
         if unit is None:
-            plan.errors.append(Error("Dataset", number, f'unknown afsnit "{source}"' if source else "no afsnit"))
+            plan.errors.append(Error("Dataset", number, N_('unknown afsnit "%(source)s"'), {"source": source}) if source
+                               else Error("Dataset", number, N_("no afsnit")))
         elif not answers:
             plan.no_answers += 1
         else:
             plan.respondents.append(Respondent(number, unit, tuple(answers)))
     if not plan.matched:
-        plan.errors.append(Error("Structure", None, "no question matches an item of the questionnaire"))
+        plan.errors.append(Error("Structure", None, N_("no question matches an item of the questionnaire")))
     elif not plan.respondents and not plan.errors:
-        plan.errors.append(Error("Dataset", None, "no respondent to import"))
+        plan.errors.append(Error("Dataset", None, N_("no respondent to import")))
     return plan
 
 
@@ -220,21 +222,25 @@ def _answer(export: Export, number: int, variable: str, item: ItemTarget, value,
     if item.kind == "text":
         text = str(value)
         if contains_cpr(text):
-            plan.errors.append(Error("Dataset", number, f"{variable}: a text shaped like a CPR number; remove it "
-                                     f"or leave the question out with the mapping item,{variable},-"))
+            plan.errors.append(Error("Dataset", number, N_("%(variable)s: a text shaped like a CPR number; remove it "
+                                                             "or leave the question out with the mapping item,%(variable)s,-"),
+                                     {"variable": variable}))
             return None
         if item.max_length and len(text) > item.max_length:
-            plan.errors.append(Error("Dataset", number, f"{variable}: a text longer than {item.max_length} characters"))
+            plan.errors.append(Error("Dataset", number, N_("%(variable)s: a text longer than %(length)s characters"),
+                                     {"variable": variable, "length": item.max_length}))
             return None
         return Answer(item.code, text=text)
     code = _code(value)
     label = export.labels.get(variable, {}).get(code) if code is not None else str(value)
     if label is None:
-        plan.errors.append(Error("Dataset", number, f'{variable}: value {value} has no label in the sheet Labels'))
+        plan.errors.append(Error("Dataset", number, N_("%(variable)s: value %(value)s has no label in the sheet Labels"),
+                                 {"variable": variable, "value": value}))
         return None
     option = _option(item, label, mapping)
     if option is None:
-        plan.errors.append(Error("Dataset", number, f'{variable}: unknown label "{label}" for item {item.code}'))
+        plan.errors.append(Error("Dataset", number, N_('%(variable)s: unknown label "%(label)s" for item %(item)s'),
+                                 {"variable": variable, "label": label, "item": item.code}))
         return None
     if option == BLANK:
         return None

@@ -4,7 +4,7 @@ import io
 import re
 import unicodedata
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 SHEETS = ("Labels", "Variables", "Dataset", "Complete", "Structure")
 VARIABLES_HEADER = ("variableName", "variableDescription")
@@ -14,17 +14,31 @@ STRUCTURE_HEADER = ("questionName", "variableName", "questionType", "subType", "
 COMPLETE_STATUS = "stato_4"
 
 
+def N_(message: str) -> str:
+    """Marks an error message for the catalogs (extracted with `-k N_`); it is translated where it is shown."""
+    return message
+
+
 @dataclass(frozen=True)
 class Error:
-    """One problem, with where it is: `Dataset:17: unknown afsnit "Kardio 2"`."""
+    """One problem, with where it is: `Dataset:17: unknown ward "Kardio 2"`.
+
+    `message` is the English source text with %(name)s placeholders filled from `params`, so the CLI prints it
+    as it is and a page translates it first (`text(gettext)`)."""
 
     sheet: str
     row: int | None
     message: str
+    params: dict = field(default_factory=dict, compare=False)
+
+    def text(self, translate=None) -> str:
+        """The message with its location; `translate(message, **params)` is e.g. Flask-Babel's gettext."""
+        message = translate(self.message, **self.params) if translate else self.message % self.params
+        where = f"{self.sheet}:{self.row}" if self.row is not None else self.sheet
+        return f"{where}: {message}" if where else message
 
     def __str__(self) -> str:
-        where = f"{self.sheet}:{self.row}" if self.row is not None else self.sheet
-        return f"{where}: {self.message}" if where else self.message
+        return self.text()
 
 
 class ExportError(ValueError):
@@ -104,11 +118,12 @@ def _sheet_rows(sheet) -> list[tuple[int, tuple]]:
 
 def _check_header(name: str, rows, expected: tuple[str, ...], errors: list[Error]) -> list[tuple[int, tuple]]:
     if not rows or rows[0][0] != 1:
-        errors.append(Error(name, 1, f"the header row is missing; expected {', '.join(expected)}"))
+        errors.append(Error(name, 1, N_("the header row is missing; expected %(expected)s"), {"expected": ", ".join(expected)}))
         return []
     header = tuple(str(v) if v is not None else "" for v in rows[0][1][:len(expected)])
     if header != expected:
-        errors.append(Error(name, 1, f"wrong header {', '.join(header)}; expected {', '.join(expected)}"))
+        errors.append(Error(name, 1, N_("wrong header %(header)s; expected %(expected)s"),
+                            {"header": ", ".join(header), "expected": ", ".join(expected)}))
         return []
     return rows[1:]
 
@@ -121,11 +136,11 @@ def read_export(data: bytes) -> Export:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ExportError([Error("", None, "the file is not an Excel workbook (.xlsx) exported from SurveyXact")]) from exc
+        raise ExportError([Error("", None, N_("the file is not an Excel workbook (.xlsx) exported from SurveyXact"))]) from exc
     try:
         missing = [name for name in SHEETS if name not in workbook.sheetnames]
         if missing:
-            raise ExportError([Error(name, None, "sheet missing") for name in missing])
+            raise ExportError([Error(name, None, N_("sheet missing")) for name in missing])
         errors: list[Error] = []
         sheets = {name: _sheet_rows(workbook[name]) for name in SHEETS}
     finally:
@@ -134,7 +149,7 @@ def read_export(data: bytes) -> Export:
     for number, row in sheets["Labels"]:
         code = as_code(row[1] if len(row) > 1 else None)
         if not row[0] or code is None or len(row) < 3 or row[2] is None:
-            errors.append(Error("Labels", number, "expected a variable name, a numeric value and a label"))
+            errors.append(Error("Labels", number, N_("expected a variable name, a numeric value and a label")))
             continue
         labels.setdefault(str(row[0]), {})[code] = str(row[2])
     descriptions = {str(row[0]): str(row[1] or "") for _, row in
@@ -142,13 +157,13 @@ def read_export(data: bytes) -> Export:
     dataset = sheets["Dataset"]
     columns: list[str] = []
     if not dataset or dataset[0][0] != 1 or not any(dataset[0][1]):
-        errors.append(Error("Dataset", 1, "the header row of variable names is missing"))
+        errors.append(Error("Dataset", 1, N_("the header row of variable names is missing")))
     else:
         columns = [str(v) if v is not None else "" for v in dataset[0][1]]
         if descriptions and "" not in columns:
             for variable in columns:
                 if variable not in descriptions:
-                    errors.append(Error("Dataset", 1, f'variable "{variable}" is not in the sheet Variables'))
+                    errors.append(Error("Dataset", 1, N_('variable "%(variable)s" is not in the sheet Variables'), {"variable": variable}))
     questions = _questions(_check_header("Structure", sheets["Structure"], STRUCTURE_HEADER, errors), descriptions)
     if errors:
         raise ExportError(errors)

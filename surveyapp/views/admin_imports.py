@@ -64,3 +64,9 @@ def surveyxact_import_confirm():
     flash(_("The baseline was imported as a closed round with %(count)d responses.", count=len(plan.respondents)),
           "success")
     return redirect(url_for("admin.round_view", round_id=round_.id))
+
+
+@bp.app_template_filter("import_error")
+def import_error(error) -> str:
+    """A SurveyXact import error with its sheet and row, in the reader's language (the CLI prints the English)."""
+    return error.text(_)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 from ... import surveyxact
 from ...extensions import db
 from ...models import Answer, AnswerScale, Item, Questionnaire, Response, Round, Unit, User
+from ...surveyxact.reader import N_
 from ...timeutil import utcnow
 from . import changelog
 
@@ -68,11 +69,11 @@ def plan(request: ImportRequest) -> surveyxact.Plan:
     """The matching and every error, with nothing written; `plan.ok` only when the import may go ahead."""
     errors: list[surveyxact.Error] = []
     if request.questionnaire is None:
-        errors.append(surveyxact.Error("", None, "unknown questionnaire"))
+        errors.append(surveyxact.Error("", None, N_("unknown questionnaire")))
     if request.closes < request.opens:
-        errors.append(surveyxact.Error("", None, "the round must close on or after the day it opens"))
+        errors.append(surveyxact.Error("", None, N_("the round must close on or after the day it opens")))
     elif _period(request.opens, request.closes)[1] > utcnow():
-        errors.append(surveyxact.Error("", None, "a baseline must be closed: its last day must be in the past"))
+        errors.append(surveyxact.Error("", None, N_("a baseline must be closed: its last day must be in the past")))
     mapping = surveyxact.Mapping()
     if request.mapping_text is not None:
         mapping, mapping_errors = surveyxact.read_mapping(request.mapping_text)
@@ -82,7 +83,7 @@ def plan(request: ImportRequest) -> surveyxact.Plan:
     except surveyxact.ExportError as exc:
         return surveyxact.Plan(checksum="", errors=errors + exc.errors)
     if db.session.scalar(select(Round.id).where(Round.import_checksum == export.checksum)) is not None:
-        errors.append(surveyxact.Error("", None, "this file has been imported before"))
+        errors.append(surveyxact.Error("", None, N_("this file has been imported before")))
     if request.questionnaire is None:
         return surveyxact.Plan(checksum=export.checksum, errors=errors)
     afsnit = [(u.code, u.name) for u in db.session.scalars(
