@@ -68,7 +68,7 @@ def test_coordinator_admin_and_audit_pages_fit_and_pass_axe(browser: Browser, li
 
 def test_unit_page_tables_stack_on_a_phone(browser: Browser, live_server, demo):
     """On a phone no table of the unit page scrolls sideways: each row becomes a card of labelled values."""
-    org, _before, closed, _live, admin = demo
+    _org, _before, closed, _live, admin = demo
     context = browser.new_context(viewport=VIEWPORTS["phone"], locale="da-DK")
     page = context.new_page()
     page.goto(live_server + "/login")
