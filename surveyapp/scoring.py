@@ -209,6 +209,18 @@ def display_percent(value: float, decimals: int = 1, target: float | None = None
     return shown
 
 
+def decimals_below_target(value: float, target: float | None, decimals: int = 1) -> int:
+    """How many decimals a share needs in a format that rounds half up (Excel's "0.0%") so that a share below
+    the target never reads as reaching it: 79.95 against 80 needs 2 ("79.95 %"), 79.9 needs 1. At most 6."""
+    if target is None or value >= target - _EPS * 100:
+        return decimals
+    limit = Decimal(repr(float(target)))
+    exact = Decimal(repr(float(value))).quantize(Decimal("1e-9"), rounding=ROUND_HALF_UP)
+    while decimals < 6 and exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP) >= limit:
+        decimals += 1
+    return decimals
+
+
 def rate_looks_wrong(response_rate: float | None) -> bool:
     """A response rate above 100 % (more responses than staff): most likely the headcount is out of date."""
     return response_rate is not None and response_rate > 100 + _EPS

@@ -267,3 +267,16 @@ def test_excel_download_of_a_round_runs_a_few_grouped_queries(client, login_as, 
         response = client.get(f"/koordinator/download/runde/{staff_round.id}/resultater.xlsx")
         assert response.status_code == 200 and len(response.data) > 0
     assert counter[0] <= 15, counter[0]  # 11 today: user, round, scope, items, counts; never one per unit
+
+
+def test_excel_never_rounds_a_share_below_the_target_up_to_it():
+    """The cell keeps the unrounded fraction; its format shows as many decimals as keep it below the target."""
+    rows = [{"share": 79.95, "target": 80.0}, {"share": 79.94, "target": 80.0}, {"share": 80.0, "target": 80.0}]
+    columns = [Column("share", "share", kind="percent", get=lambda r: r["share"]),
+               Column("target_percent", "target", kind="percent", get=lambda r: r["target"])]
+    out = io.BytesIO()
+    write_xlsx([Sheet("s", columns, rows)], out)
+    sheet = load_workbook(io.BytesIO(out.getvalue()))["s"]
+    shares = [(round(c.value, 6), c.number_format) for c in sheet["A"][1:]]
+    assert shares == [(0.7995, "0.00%"), (0.7994, "0.0%"), (0.8, "0.0%")]
+    assert {c.number_format for c in sheet["B"][1:]} == {"0.0%"}

@@ -289,3 +289,13 @@ def test_the_api_gives_the_strategy_labels(client):
                        headers={"Authorization": f"Bearer {secret}"}).get_json()
     assert found["version"] == 2
     assert next(i for i in found["items"] if i["code"] == "tryg_som_patient")["dimension"] == "Samarbejdsklima"
+
+
+def test_a_share_below_the_target_gets_the_decimals_that_show_it_in_excel():
+    from surveyapp.scoring import decimals_below_target
+
+    assert decimals_below_target(79.95, 80) == 2  # Excel's "0.0%" would show 80,0 %
+    assert decimals_below_target(79.995, 80) == 3
+    assert decimals_below_target(79.94, 80) == 1 and decimals_below_target(80.0, 80) == 1
+    assert decimals_below_target(85.0, 80) == 1 and decimals_below_target(79.95, None) == 1
+    assert decimals_below_target(79.99999, 80) == 5 and decimals_below_target(79.999999, 80) == 6  # at most six

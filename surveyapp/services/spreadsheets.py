@@ -25,6 +25,8 @@ from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from ..scoring import decimals_below_target
+
 #: A cell starting with one of these is a formula (or a DDE call) to Excel and LibreOffice.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 #: Rows buffered before a CSV chunk is yielded to the response.
@@ -122,8 +124,15 @@ NOT_MET_FILL = PatternFill(start_color="FFC7CE", end_color="FFC7CE", fill_type="
 NUMBER_FORMATS = {"percent": "0.0%", "number": "0.0"}
 
 
-def _xlsx_cell(sheet, column: Column, value: Any) -> Any:
-    """A value for a write-only row; a cell object only where a number format is needed (cell objects are slow)."""
+#: The columns that hold a row's target (0-100): its other percent cells never read as reaching it by rounding.
+TARGET_KEYS = ("target", "target_percent")
+
+
+def _xlsx_cell(sheet, column: Column, value: Any, target: float | None = None) -> Any:
+    """A value for a write-only row; a cell object only where a number format is needed (cell objects are slow).
+
+    Percentages keep their unrounded value; a share just below the row's target gets the decimals that show it
+    (79.95 % against 80 % as "79,95 %", not Excel's "80,0 %")."""
     if isinstance(value, str):
         # openpyxl stores a string starting with "=" as a formula; a neutralised one never starts so.
         return neutralise(value)
@@ -131,6 +140,10 @@ def _xlsx_cell(sheet, column: Column, value: Any) -> Any:
         return value
     cell = WriteOnlyCell(sheet, value / 100 if column.kind == "percent" else value)
     cell.number_format = NUMBER_FORMATS[column.kind]
+    if column.kind == "percent" and column.key not in TARGET_KEYS:
+        decimals = decimals_below_target(value, target)
+        if decimals > 1:
+            cell.number_format = "0." + "0" * decimals + "%"
     return cell
 
 
@@ -151,8 +164,11 @@ def _write_sheet(workbook: Workbook, spec: Sheet) -> None:
         header.append(cell)
     sheet.append(header)
     count = 0
+    target_column = next((c for c in spec.columns if c.key in TARGET_KEYS and c.kind == "percent"), None)
     for count, row in enumerate(spec.rows, start=1):
-        sheet.append([_xlsx_cell(sheet, c, c.value(row, True)) for c in spec.columns])
+        target = target_column.value(row, True) if target_column else None
+        target = target if isinstance(target, (int, float)) and not isinstance(target, bool) else None
+        sheet.append([_xlsx_cell(sheet, c, c.value(row, True), target) for c in spec.columns])
     if spec.met_key and count:
         _colour_met(sheet, spec.columns, spec.met_key, count + 1)
 
@@ -162,7 +178,7 @@ def _colour_met(sheet, columns: Sequence[Column], met_key: str, last_row: int) -
     keys = [c.key for c in columns]
     met = get_column_letter(keys.index(met_key) + 1)
     for index, column in enumerate(columns, start=1):
-        if column.kind == "percent" and column.key not in ("target", "target_percent") or column.key == met_key:
+        if column.kind == "percent" and column.key not in TARGET_KEYS or column.key == met_key:
             letter = get_column_letter(index)
             cells = f"{letter}2:{letter}{last_row}"
             sheet.conditional_formatting.add(cells, FormulaRule(formula=[f"${met}2=TRUE"], fill=MET_FILL))
