@@ -275,7 +275,10 @@ def test_a_ward_s_print_material_and_links_are_one_click_from_its_unit_page(clie
     assert html.index("Patientdag") < html.index("Opfølgning") < html.index("Baseline")  # newest first
     open_link = next(link for link in patients.links if link.kind == "open" and link.unit_id == org["H-A1"].id)
     assert f"/koordinator/plakater/link/{open_link.id}.pdf?size=a5" in html  # table tent for patients only
-    assert html.count("size=a5") == 1 and html.count("size=a4") == 3
+    # The closed rounds offer nothing to print (they take no answers), only the way to their results.
+    assert html.count("size=a5") == 1 and html.count("size=a4") == 1
+    assert html.count("Runden er lukket og tager ikke imod flere svar") == 2
+    assert f'href="/koordinator/runde/{rounds[1].id}/enhed/H-A1"' in html
     assert "/s/" in html
     page(client, "/koordinator/afsnit/H-B1/materialer", 404)  # outside the scope
     page(client, "/koordinator/afsnit/H-A/materialer", 404)  # an afdeling has no material of its own
