@@ -71,7 +71,7 @@ messages: $(VENV)/.installed
 		--ignore-dirs ".* __pycache__ node_modules instance" \
 		--sort-output --project surveyapp --copyright-holder surveyapp -o translations/messages.pot .
 	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations \
-		--ignore-obsolete --width 120
+		--ignore-obsolete --no-fuzzy-matching --width 120
 
 clean-db:
 	rm -f instance/surveyapp.db instance/surveyapp.db-wal instance/surveyapp.db-shm instance/demo-login.txt
