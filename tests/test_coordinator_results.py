@@ -84,7 +84,7 @@ def test_english_when_the_user_picks_it(client, login_as, rounds):
 def test_unit_page_has_bars_challenges_and_the_change_since_last_round(client, login_as, rounds):
     login_as("admin")
     html = page(client, f"/koordinator/runde/{rounds[1].id}/enhed/H-A1")
-    assert html.count("<svg") == 1 and 'class="target"' in html and "Største udfordringer" in html
+    assert html.count("<svg") == 2 and 'class="target"' in html and "Største udfordringer" in html  # items, history
     assert "Udvikling siden Baseline" in html
     # tryg 20 % -> 90 %: +70 percentage points, more than chance; laere 100 % -> 70 %
     assert "+70,0 procentpoint (fra 20,0\xa0%)" in html and "mere end tilfældigt" in html
