@@ -229,13 +229,22 @@ def sparkline(series: Sequence[Series], target: float | None, label: str, panel_
             f'font-family=\'{FONT}\'><title>{escape(label)}</title>{"".join(parts)}</svg>')
 
 
-def line_chart(series: Sequence[Series], x_labels: Sequence[str], target: float | None, title: str,
-               target_text: str = "", tick_text=lambda v: f"{v:g} %", width: int = 720,
-               plot_height: int = 220, wrap: int = 90) -> str:
+def _fitting(labels: Sequence[str | tuple[str, str]], chars: int) -> list[str]:
+    """Each label's long form if every word of every long form fits in `chars`, else the short forms."""
+    pairs = [(label, label) if isinstance(label, str) else label for label in labels]
+    if all(len(word) <= chars for long, _short in pairs for word in long.split()):
+        return [long for long, _short in pairs]
+    return [short for _long, short in pairs]
+
+
+def line_chart(series: Sequence[Series], x_labels: Sequence[str | tuple[str, str]], target: float | None, title: str,
+               target_text: str = "", tick_text=lambda v: f"{v:g} %", width: int = 480,
+               plot_height: int = 200, wrap: int = 58) -> str:
     """Shares 0-100 over time, one line and marker shape per series, on a 0-100 axis with the dashed target
     line; the last value of each series stands at its end, a legend below names each series in full and
     the target (`target_text`), so no line is drawn over a label.
-    A None value is a gap: no point, no number, the line broken there."""
+    A None value is a gap: no point, no number, the line broken there. An x label may hold line breaks, or be
+    a pair (long, short): the short forms are used when a word of a long one is wider than its room."""
     left, top = 12 + _text_width(tick_text(100), 12), 14
     longest_end = max((_text_width(f"{s.name}: {s.value_texts[-1]}", 13) for s in series
                        if s.value_texts and s.values and s.values[-1] is not None), default=0)
@@ -252,15 +261,17 @@ def line_chart(series: Sequence[Series], x_labels: Sequence[str], target: float 
     if target is not None:
         parts.append(f'<line class="target" x1="{left:.1f}" y1="{y(target):.1f}" x2="{right:.1f}" '
                      f'y2="{y(target):.1f}" stroke="{INK}" stroke-width="2" stroke-dasharray="8 4"/>')
-    slot = (right - left) / max(1, count)
+    # A label may take its share of the width, or the room between two points if that is less.
+    slot = min(width / max(1, count), (right - left) / max(1, count - 1))
+    chars = max(6, int(slot / (12 * 0.62)) - 1)
     label_bottom = bottom
-    for i, label in enumerate(x_labels):
-        lines = textwrap.wrap(label, max(6, int(slot / (12 * 0.62)))) or [""]
-        for n, line in enumerate(lines[:3]):
+    for i, label in enumerate(_fitting(x_labels, chars)):
+        lines = [line for part in label.split("\n") for line in textwrap.wrap(part, chars, break_long_words=False)]
+        for n, line in enumerate(lines):
             px, anchor = _label_x(x(i), line, 12, 0, right)
             parts.append(_text(px, bottom + 18 + 15 * n, line, size=12, anchor=anchor, fill=MUTED))
             label_bottom = max(label_bottom, bottom + 18 + 15 * n)
-    ends = []
+    ends, whens = [], [" ".join(label.split()) for label in _fitting(x_labels, 10 ** 6)]
     for k, line in enumerate(series):
         colour = SERIES_COLOURS[k % len(SERIES_COLOURS)]
         values = list(line.values)[:count] + [None] * (count - len(line.values))
@@ -271,7 +282,7 @@ def line_chart(series: Sequence[Series], x_labels: Sequence[str], target: float 
                 parts.append(f'<path d="{path}" fill="none" stroke="{colour}" stroke-width="2.5"/>')
         for i, value in enumerate(values):
             if value is not None:
-                tip = f"{line.name}, {x_labels[i]}: {texts[i]}" if texts[i] else f"{line.name}, {x_labels[i]}"
+                tip = f"{line.name}, {whens[i]}: {texts[i]}" if texts[i] else f"{line.name}, {whens[i]}"
                 parts.append(f'<g>{_marker(k, x(i), y(value), 5, colour)}<title>{escape(tip)}</title></g>')
         if values and values[-1] is not None and texts[-1]:
             ends.append([y(values[-1]) + 4, f"{line.name}: {texts[-1]}", colour])
@@ -279,7 +290,7 @@ def line_chart(series: Sequence[Series], x_labels: Sequence[str], target: float 
     for j in range(1, len(ends)):  # keep the end labels apart
         ends[j][0] = max(ends[j][0], ends[j - 1][0] + 15)
     for end_y, text, colour in ends:
-        parts.append(_text(x(count - 1) + 10, end_y, text, size=13, weight="bold", fill=colour))
+        parts.append(_text(x(count - 1) + 12, end_y, text, size=13, weight="bold", fill=colour))
     legend_y = label_bottom + 14
     for k, line in enumerate(series):
         colour = SERIES_COLOURS[k % len(SERIES_COLOURS)]

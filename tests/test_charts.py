@@ -160,3 +160,17 @@ def test_a_slide_is_well_formed_xml_with_the_chart_nested_once():
         inner = root.find(f"{SVG}svg")
         assert (inner.get("x"), inner.get("width"), inner.get("height")) == ("80", "1760", "820")
         assert inner.get("class") is None and inner.get("viewBox").startswith("0 0 ")
+
+
+def test_line_chart_falls_back_to_short_x_labels_when_a_long_word_would_not_fit():
+    from surveyapp.charts import Series, line_chart
+
+    labels = [("Patientsikkerhedskultur, baseline\n11. november 2025", "nov. 2025"),
+              ("Patientsikkerhedskultur, midtvejs\n1. juni 2026", "jun. 2026"),
+              ("Patientsikkerhedskultur, opfølgning\n30. september 2026", "sep. 2026")]
+    root = parse(line_chart([Series("1", [70.0, 75.0, 80.0], "a", ["70 %", "75 %", "80 %"])], labels, 80.0, "t"))
+    assert {"nov. 2025", "jun. 2026", "sep. 2026"} <= set(texts(root)) and inside_viewbox(root) == []
+    assert not any("Patientsikkerhedskultur" in t for t in texts(root))
+    two = parse(line_chart([Series("1", [70.0, 80.0], "a", ["70 %", "80 %"])], labels[:2], 80.0, "t"))
+    assert "Patientsikkerhedskultur," in texts(two) and "11. november 2025" in texts(two)
+    assert inside_viewbox(two) == []

@@ -1,6 +1,7 @@
 """The results' charts with translated, Babel-formatted texts; the PDF export can call the same functions."""
 from __future__ import annotations
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
@@ -80,7 +81,7 @@ def history_chart(history: History, labels: dict[str, str], target: float) -> Ma
                      [_point_text(row.scores[k - 1]) if _shown(row.scores[k - 1]) is not None else ""
                       for row in history.rows])
               for k, code in enumerate(history.key_items, start=1)]
-    x_labels = [f"{row.round_name} ({long_date(row.opens_at)})" if len(history.rows) <= 4 else long_date(row.opens_at)
+    x_labels = [(f"{row.round_name}\n{long_date(row.opens_at)}", format_date(row.opens_at, "MMM y"))
                 for row in history.rows]
     title = _("The key items across the rounds: share of positive answers, with the target line")
     return Markup(line_chart(series, x_labels, target, title, _("Target %(target)s", target=percent(target, 0)),
