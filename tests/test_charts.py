@@ -103,16 +103,25 @@ def test_sparkline_draws_a_panel_per_key_item_with_the_target_and_gaps_not_zeros
     label = "Udvikling over 4 målerunder. Nøglespørgsmål 1: 72 % → skjult → 78 % → 81 %"
     root = parse(sparkline([Series("1", [72.0, None, 78.0, 81.0]), Series("2", [None, 60.0, 65.0, None])], 80.0,
                            label))
-    assert root.get("role") == "img" and root.get("aria-label") == label and root.find(f"{SVG}title").text == label
+    assert root.get("role") == "img" and root.find(f"{SVG}title").text == label  # its accessible name
     assert texts(root) == ["1", "2"] and inside_viewbox(root) == []
-    assert len([line for line in root.iter(f"{SVG}line") if line.get("class") == "target"]) == 2
+    target = next(p for p in root.iter(f"{SVG}path") if p.get("class") == "target")
+    assert target.get("d").count("M") == 2 and target.get("d").count("H") == 2  # one per panel
     assert len(list(root.iter(f"{SVG}circle"))) == 5  # one per shown point; none for the gaps
-    paths = [p.get("d") for p in root.iter(f"{SVG}path")]
+    line = next(p for p in root.iter(f"{SVG}path") if p.get("class") != "target")
     # item 1: the line stops at the gap (the lone point 72 stands alone) and goes on from 78 to 81;
     # item 2: 60 -> 65. Nothing is drawn at zero for the hidden rounds.
-    assert len(paths) == 2 and all(d.count("L") == 1 for d in paths)
+    assert line.get("d").count("M") == 2 and line.get("d").count("L") == 2
     bottom = float(root.get("viewBox").split()[3]) - 3
     assert all(float(c.get("cy")) < bottom for c in root.iter(f"{SVG}circle"))
+
+
+def test_sparkline_without_any_shown_value_draws_no_line_and_no_point():
+    from surveyapp.charts import Series, sparkline
+
+    root = parse(sparkline([Series("1", [None, None]), Series("2", [None, None])], 80.0, "skjult → skjult"))
+    assert list(root.iter(f"{SVG}circle")) == []
+    assert [p.get("class") for p in root.iter(f"{SVG}path")] == ["target"]
 
 
 def test_sparkline_scale_runs_from_50_to_100_and_lower_only_for_a_lower_value():

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from ...charts import Bar, Column, Series, bar_chart, column_chart, line_chart, sparkline
-from ...formatting import decimal, long_date, percent, short_date
+from ...formatting import decimal, long_date, percent, percent_formatter, short_date
 from ...scoring import Score
 from .dashboard import RoundTable
 from .followup import FollowUp
@@ -45,15 +45,19 @@ def days_chart(follow: FollowUp) -> Markup:
     return Markup(column_chart(columns, _("Responses per day"), tick_text=lambda n: decimal(n, 0)))
 
 
-def _point_text(result: Score | None, decimals: int = 1) -> str:
+def _point_text(result: Score | None, words: dict[str, str], share) -> str:
     """A point of a trend in words: its share, or why it has none (never a hidden group's number)."""
     if result is None:
-        return _("not in the round")
+        return words["absent"]
     if result.suppressed:
-        return _("hidden")
+        return words["hidden"]
     if result.percent is None:
-        return _("no answers")
-    return percent(result.percent, decimals, target=result.target)
+        return words["empty"]
+    return share(result.percent, target=result.target)
+
+
+def _point_words() -> dict[str, str]:
+    return {"absent": _("not in the round"), "hidden": _("hidden"), "empty": _("no answers")}
 
 
 def _shown(result: Score | None) -> float | None:
@@ -63,13 +67,15 @@ def _shown(result: Score | None) -> float | None:
 def trend_charts(table: RoundTable) -> dict[int, Markup]:
     """Per row of the dashboard, a sparkline of its key items across the closed rounds, with the numbers
     in its text alternative ("Key item 1: 72 % → 81 %"); none when there is a single round."""
-    charts = {}
+    charts, point_words, share = {}, _point_words(), percent_formatter(1)
+    heading = _("Trend over %(n)s rounds, oldest first.", n=table.trend_rounds)
+    item_words = _("Key item %(n)s: %(points)s")  # translated once, filled in per row (hundreds of rows)
     for row in table.rows:
         if not row.trend:
             continue
-        words = [_("Key item %(n)s: %(points)s", n=i, points=" → ".join(_point_text(s) for s in scores))
+        words = [item_words % {"n": i, "points": " → ".join(_point_text(s, point_words, share) for s in scores)}
                  for i, scores in enumerate(row.trend, start=1)]
-        label = _("Trend over %(n)s rounds, oldest first.", n=table.trend_rounds) + " " + "; ".join(words)
+        label = heading + " " + "; ".join(words)
         series = [Series(str(i), [_shown(s) for s in scores]) for i, scores in enumerate(row.trend, start=1)]
         charts[row.unit.id] = Markup(sparkline(series, table.target, label))
     return charts
@@ -77,9 +83,10 @@ def trend_charts(table: RoundTable) -> dict[int, Markup]:
 
 def history_chart(history: History, labels: dict[str, str], target: float) -> Markup:
     """The unit's key items across the rounds as lines against the target; hidden rounds are gaps."""
+    point_words, share = _point_words(), percent_formatter(1)
     series = [Series(str(k), [_shown(row.scores[k - 1]) for row in history.rows], labels.get(code, code),
-                     [_point_text(row.scores[k - 1]) if _shown(row.scores[k - 1]) is not None else ""
-                      for row in history.rows])
+                     [_point_text(row.scores[k - 1], point_words, share) if _shown(row.scores[k - 1]) is not None
+                      else "" for row in history.rows])
               for k, code in enumerate(history.key_items, start=1)]
     x_labels = [(f"{row.round_name}\n{long_date(row.opens_at)}", format_date(row.opens_at, "MMM y"))
                 for row in history.rows]
