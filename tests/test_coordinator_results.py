@@ -380,9 +380,15 @@ def test_each_dashboard_row_has_a_trend_with_the_numbers_in_words_and_hidden_rou
     assert "<circle" not in b1 and "%" not in svg_words(b1[b1.index("<svg"):b1.index("</svg>") + 6])
 
 
-def test_a_dashboard_with_one_closed_round_has_no_trend_column(client, login_as, rounds):
+def test_a_dashboard_with_one_closed_round_or_an_open_round_has_no_trend_column(client, login_as, rounds, make_round,
+                                                                                 org):
     login_as("admin")
     html = page(client, f"/koordinator/runde/{rounds[0].id}")
+    assert 'class="sparkline"' not in html and "trend-col" not in html
+    live = make_round(units=list(org.values()), name="Åben runde")  # after two closed ones: results not out
+    add_responses(live, org["H-A1"], [staff(4, 4, 4) for _ in range(10)])
+    db.session.commit()
+    html = page(client, f"/koordinator/runde/{live.id}")
     assert 'class="sparkline"' not in html and "trend-col" not in html
 
 
