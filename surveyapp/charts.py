@@ -207,17 +207,17 @@ def sparkline(series: Sequence[Series], target: float | None, label: str, panel_
         x0 = k * (panel_width + gap)
         left, right = x0 + name_width + 2, x0 + panel_width - 3
         count = len(line.values)
-        x = lambda i: (left + right) / 2 if count == 1 else left + (right - left) * i / (count - 1)  # noqa: E731
+        xs = [(left + right) / 2] if count == 1 else [left + (right - left) * i / (count - 1) for i in range(count)]
         names.append(f'<text x="{x0}" y="{height / 2 + 4:g}">{escape(line.name)}</text>')
         if target is not None:
             targets.append(f"M{left - 2:g} {y(target):.1f}H{right + 2:g}")
         for run in _segments(line.values):
             if len(run) > 1:
-                lines.append("M" + " L".join(f"{x(i):.1f},{y(line.values[i]):.1f}" for i in run))
+                lines.append("M" + " L".join(f"{xs[i]:.1f},{y(line.values[i]):.1f}" for i in run))
         for i, value in enumerate(line.values):
             if value is not None:
                 last = ' r="2.6" fill="' + NEUTRAL + '"' if i == count - 1 else ' r="1.8"'
-                points.append(f'<circle cx="{x(i):.1f}" cy="{y(value):.1f}"{last}/>')
+                points.append(f'<circle cx="{xs[i]:.1f}" cy="{y(value):.1f}"{last}/>')
     width = max(1, len(series) * (panel_width + gap) - gap)
     parts = [f'<title>{escape(label)}</title>', f'<g font-size="10" fill="{MUTED}">{"".join(names)}</g>']
     if targets:

@@ -1,5 +1,6 @@
 """Server-made SVG charts: plain data in, escaped SVG out, never colour alone."""
 import xml.etree.ElementTree as ET
+from itertools import pairwise
 
 from surveyapp.charts import Bar, Column, bar_chart, column_chart
 
@@ -152,7 +153,7 @@ def test_line_chart_breaks_lines_at_gaps_keeps_labels_inside_and_apart():
     ends = {t.text: float(t.get("y")) for t in root.iter(f"{SVG}text") if t.text and t.text[:2] in ("1:", "2:", "3:")}
     assert set(ends) == {"1: 81,0 %", "2: 80,5 %", "3: 81,5 %"}
     ys = sorted(ends.values())
-    assert all(b - a >= 15 for a, b in zip(ys, ys[1:]))  # close values do not overprint
+    assert all(b - a >= 15 for a, b in pairwise(ys))  # close values do not overprint
     assert "Mål 80 %" in texts(root) and "1  Jeg ville føle mig tryg" in texts(root)  # the legend
     assert len([line for line in root.iter(f"{SVG}line") if line.get("class") == "target"]) == 1
 
