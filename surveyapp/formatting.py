@@ -6,7 +6,7 @@ from datetime import date
 
 from babel import Locale
 from babel.dates import format_date
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_decimal, format_percent, parse_pattern
 from flask_babel import get_locale
 
 from .scoring import display_percent
@@ -28,6 +28,23 @@ def percent(value: float | None, decimals: int = 1, locale: Locale | str | None 
         pattern = pattern.replace("0", "0." + "0" * decimals, 1) if "0." not in pattern else pattern
     shown = display_percent(value, decimals, target)
     return format_percent(shown / 100, pattern, locale=loc, decimal_quantization=True)
+
+
+def percent_formatter(decimals: int = 1, locale: Locale | str | None = None):
+    """`percent` with the locale and pattern looked up once: for pages that format thousands of shares
+    (the dashboard's trends). Returns f(value, target=None) -> str, the same text as `percent`."""
+    loc = Locale.parse(locale) if locale else _locale()
+    text = loc.percent_formats[None].pattern
+    if decimals:
+        text = text.replace("0", "0." + "0" * decimals, 1) if "0." not in text else text
+    pattern = parse_pattern(text)
+
+    def format_one(value: float | None, target: float | None = None) -> str:
+        if value is None:
+            return "–"
+        return pattern.apply(display_percent(value, decimals, target) / 100, loc, decimal_quantization=True)
+
+    return format_one
 
 
 def points(value: float, locale: Locale | str | None = None) -> str:

@@ -259,3 +259,46 @@ def test_results_open_on_the_template_of_the_newest_finished_audit(client, login
     page = client.get("/audit/resultater").get_data(as_text=True)
     assert f'value="{other}" selected' in page and "Endnu ingen afsluttede audits" not in page
     assert "9/10" in page
+
+
+def test_run_chart_downloads_as_a_16_9_slide_in_svg_and_png(client, login_as, ward, make_user):
+    import xml.etree.ElementTree as ET
+    from io import BytesIO
+
+    record_finished(ward, make_user("admin"), [0.6, 0.7, 0.9])
+    login_as("auditor", units=[ward])
+    url = f"/audit/resultater/{ward.id}/isbar-vagtoverlevering"
+    html = client.get(url).get_data(as_text=True)
+    assert f'href="{url}/diagram.png"' in html and f'href="{url}/diagram.svg"' in html
+    svg = client.get(url + "/diagram.svg")
+    assert svg.status_code == 200 and svg.mimetype == "image/svg+xml" and "attachment" in svg.headers["Content-Disposition"]
+    root = ET.fromstring(svg.get_data(as_text=True))
+    assert root.get("viewBox") == "0 0 1920 1080"
+    words = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    assert "ISBAR ved vagtoverlevering" in words and "01.01.2026" in words and "Mål 90\xa0%" in words
+    png = client.get(url + "/diagram.png")
+    assert png.mimetype == "image/png" and png.data[:8] == b"\x89PNG\r\n\x1a\n"
+    try:
+        from PIL import Image
+    except ImportError:
+        size = int.from_bytes(png.data[16:20], "big"), int.from_bytes(png.data[20:24], "big")
+    else:
+        size = Image.open(BytesIO(png.data)).size
+    assert size == (1920, 1080)
+    assert client.get(f"/audit/resultater/{ward.id + 100}/isbar-vagtoverlevering/diagram.svg").status_code == 404
+
+
+def test_run_chart_slide_without_finished_audits_is_not_found(client, login_as, ward):
+    login_as("auditor", units=[ward])
+    assert client.get(f"/audit/resultater/{ward.id}/isbar-vagtoverlevering/diagram.svg").status_code == 404
+
+
+def test_run_chart_pdf_footer_is_in_the_sans_font_of_the_page(client, login_as, ward, make_user, tmp_path):
+    import subprocess
+
+    record_finished(ward, make_user("admin"), [0.6, 0.7])
+    login_as("coordinator", units=[ward])
+    (tmp_path / "r.pdf").write_bytes(client.get(f"/audit/resultater/{ward.id}/isbar-vagtoverlevering.pdf").data)
+    fonts = subprocess.run(["pdffonts", str(tmp_path / "r.pdf")], capture_output=True, text=True, check=True).stdout
+    names = [line.split()[0] for line in fonts.splitlines()[2:]]
+    assert names and all("DejaVu-Sans" in name or "DejaVuSans" in name for name in names), names  # no serif footer

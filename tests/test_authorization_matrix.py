@@ -59,6 +59,9 @@ GRANTED = {
     "admin.surveyxact_import": ADMIN, "admin.surveyxact_import_confirm": ADMIN,
     "coordinator.unit_chart_slide": RESULTS, "coordinator.unit_meeting_pdf": RESULTS,
     "coordinator.unit_materials": RESULTS,
+    # Slides (16:9 SVG/PNG): survey charts for those who read results, the run chart for audit readers.
+    "coordinator.unit_history_slide": RESULTS, "coordinator.follow_up_slide": RESULTS,
+    "audits.run_chart_slide": AUDITS,
     # Action plans: coordinators write their afsnit's plans, viewers read them, auditors see only the
     # interventions their audits verify (README, action plans).
     "plans.show": RESULTS, "plans.overview": RESULTS, "plans.annual": RESULTS, "plans.annual_pdf": RESULTS,
@@ -67,6 +70,10 @@ GRANTED = {
     "plans.set_status": MANAGE, "plans.add_note": MANAGE,
     "plans.verified": AUDITS,
 }
+
+#: Routes of a chart as a 16:9 slide, `fmt` svg or png.
+SLIDES = {"coordinator.unit_chart_slide", "coordinator.unit_history_slide", "coordinator.follow_up_slide",
+          "audits.run_chart_slide"}
 
 #: Arguments whose object belongs to a hospital's scope: with another hospital's object a non-admin is refused.
 SCOPED_ARGS = {"round_id", "unit_id", "link_id", "code", "audit_id", "plan_id", "intervention_id"}
@@ -107,8 +114,8 @@ def world(make_org, make_round, make_user):
 
 
 def _url(app, rule, values):
-    if rule.endpoint == "coordinator.unit_chart_slide":
-        values = {**values, "fmt": "svg"}  # its format is svg or png, the downloads' csv
+    if rule.endpoint in SLIDES:
+        values = {**values, "fmt": "svg"}  # a slide's format is svg or png, the downloads' csv
     with app.test_request_context():
         from flask import url_for
         return url_for(rule.endpoint, **{arg: values[arg] for arg in rule.arguments})

@@ -1,5 +1,6 @@
 """Server-made SVG charts: plain data in, escaped SVG out, never colour alone."""
 import xml.etree.ElementTree as ET
+from itertools import pairwise
 
 from surveyapp.charts import Bar, Column, bar_chart, column_chart
 
@@ -66,3 +67,120 @@ def test_a_slide_puts_the_chart_on_a_16_9_canvas_under_a_large_heading():
     assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1920 1080"')
     assert 'font-size="56"' in svg and "Afsnit &lt;A1&gt;" in svg
     assert 'preserveAspectRatio="xMidYMin meet"' in svg and svg.count("<svg") == 2
+
+
+def inside_viewbox(root: ET.Element) -> list[str]:
+    """Texts that stick out of the SVG's viewBox (their width estimated generously, 0.62 em a character)."""
+    _x, _y, width, height = (float(v) for v in root.get("viewBox").split())
+    out = []
+    for t in root.iter(f"{SVG}text"):
+        if t.get("transform"):
+            continue
+        x, y, size = float(t.get("x")), float(t.get("y")), float(t.get("font-size") or 13)
+        w = len(t.text or "") * size * 0.62
+        start = {"start": x, "middle": x - w / 2, "end": x - w}[t.get("text-anchor") or "start"]
+        if start < -0.5 or start + w > width + 0.5 or y - size < -0.5 or y > height + 0.5:
+            out.append(t.text or "")
+    return out
+
+
+def test_column_chart_has_a_y_axis_with_round_ticks_and_keeps_every_label_inside():
+    from surveyapp.charts import Column, column_chart
+
+    columns = [Column(f"{day}. sep.", count) for day, count in zip(range(24, 31), (26, 43, 35, 50, 38, 34, 40))]
+    root = parse(column_chart(columns, "Besvarelser pr. dag"))
+    assert [t.text for t in root.iter(f"{SVG}text")][:4] == ["0", "20", "40", "60"]  # ticks, bottom up
+    assert len([line for line in root.iter(f"{SVG}line") if line.get("class") == "tick"]) == 4
+    assert "24. sep." in texts(root) and inside_viewbox(root) == []
+    many = [Column(f"{day:02d}.02.2026", day) for day in range(1, 29)]
+    root = parse(column_chart(many, "t", width=300))
+    first = next(t for t in root.iter(f"{SVG}text") if t.text == "01.02.2026")
+    assert first.get("text-anchor") == "start" and inside_viewbox(root) == []
+
+
+def test_sparkline_draws_a_panel_per_key_item_with_the_target_and_gaps_not_zeros():
+    from surveyapp.charts import Series, sparkline
+
+    label = "Udvikling over 4 målerunder. Nøglespørgsmål 1: 72 % → skjult → 78 % → 81 %"
+    root = parse(sparkline([Series("1", [72.0, None, 78.0, 81.0]), Series("2", [None, 60.0, 65.0, None])], 80.0,
+                           label))
+    assert root.get("role") == "img" and root.find(f"{SVG}title").text == label  # its accessible name
+    assert texts(root) == ["1", "2"] and inside_viewbox(root) == []
+    target = next(p for p in root.iter(f"{SVG}path") if p.get("class") == "target")
+    assert target.get("d").count("M") == 2 and target.get("d").count("H") == 2  # one per panel
+    assert len(list(root.iter(f"{SVG}circle"))) == 5  # one per shown point; none for the gaps
+    line = next(p for p in root.iter(f"{SVG}path") if p.get("class") != "target")
+    # item 1: the line stops at the gap (the lone point 72 stands alone) and goes on from 78 to 81;
+    # item 2: 60 -> 65. Nothing is drawn at zero for the hidden rounds.
+    assert line.get("d").count("M") == 2 and line.get("d").count("L") == 2
+    bottom = float(root.get("viewBox").split()[3]) - 3
+    assert all(float(c.get("cy")) < bottom for c in root.iter(f"{SVG}circle"))
+
+
+def test_sparkline_without_any_shown_value_draws_no_line_and_no_point():
+    from surveyapp.charts import Series, sparkline
+
+    root = parse(sparkline([Series("1", [None, None]), Series("2", [None, None])], 80.0, "skjult → skjult"))
+    assert list(root.iter(f"{SVG}circle")) == []
+    assert [p.get("class") for p in root.iter(f"{SVG}path")] == ["target"]
+
+
+def test_sparkline_scale_runs_from_50_to_100_and_lower_only_for_a_lower_value():
+    from surveyapp.charts import Series, sparkline
+
+    cy = lambda values: [float(c.get("cy")) for c in  # noqa: E731
+                         parse(sparkline([Series("1", values)], 80.0, "x")).iter(f"{SVG}circle")]
+    top, bottom = 3.0, 36 - 3.0
+    assert cy([50.0, 100.0]) == [bottom, top]
+    low, high = cy([33.0, 100.0])
+    assert high == top and bottom - 2 < low < bottom  # the scale starts at 30: 33 is just above its floor
+
+
+def test_line_chart_breaks_lines_at_gaps_keeps_labels_inside_and_apart():
+    from surveyapp.charts import Series, line_chart
+
+    series = [Series("1", [72.0, None, 81.0], "Jeg ville føle mig tryg", ["72,0 %", "", "81,0 %"]),
+              Series("2", [60.0, 70.0, 80.5], "Kulturen her hos os", ["60,0 %", "70,0 %", "80,5 %"]),
+              Series("3", [None, None, 81.5], "Hvis jeg kom med forslag", ["", "", "81,5 %"])]
+    labels = ["Patientsikkerhedskultur, baseline (11. november 2025)", "Opfølgning (1. juni 2026)",
+              "Opfølgning (30. september 2026)"]
+    root = parse(line_chart(series, labels, 80.0, "Nøglespørgsmålene", "Mål 80 %", tick_text=lambda v: f"{v:g} %"))
+    assert inside_viewbox(root) == []
+    markers = root.findall(f"{SVG}g")
+    assert len(markers) == 2 + 3 + 1  # one per shown point
+    lines = [p for p in root.findall(f"{SVG}path") if p.get("fill") == "none"]
+    assert len(lines) == 1 and lines[0].get("d").count("L") == 2  # only series 2 has two neighbours
+    ends = {t.text: float(t.get("y")) for t in root.iter(f"{SVG}text") if t.text and t.text[:2] in ("1:", "2:", "3:")}
+    assert set(ends) == {"1: 81,0 %", "2: 80,5 %", "3: 81,5 %"}
+    ys = sorted(ends.values())
+    assert all(b - a >= 15 for a, b in pairwise(ys))  # close values do not overprint
+    assert "Mål 80 %" in texts(root) and "1  Jeg ville føle mig tryg" in texts(root)  # the legend
+    assert len([line for line in root.iter(f"{SVG}line") if line.get("class") == "target"]) == 1
+
+
+def test_a_slide_is_well_formed_xml_with_the_chart_nested_once():
+    from surveyapp.charts import Column, column_chart, slide
+    from surveyapp.runchart import ChartText, runchart_svg
+
+    for chart in (column_chart([Column("1. jun.", 3)], "Besvarelser"),
+                  str(runchart_svg([0.5, 0.9], 0.7, 0.9, set(), ChartText("R", "Median 70 %", "Mål 90 %",
+                                                                              ["01.02.2026", "01.03.2026"], ["50 %", "90 %"])))):
+        root = parse(slide(chart, "Afsnit A1", "Runde"))  # a duplicated attribute would raise here
+        assert root.get("viewBox") == "0 0 1920 1080"
+        inner = root.find(f"{SVG}svg")
+        assert (inner.get("x"), inner.get("width"), inner.get("height")) == ("80", "1760", "820")
+        assert inner.get("class") is None and inner.get("viewBox").startswith("0 0 ")
+
+
+def test_line_chart_falls_back_to_short_x_labels_when_a_long_word_would_not_fit():
+    from surveyapp.charts import Series, line_chart
+
+    labels = [("Patientsikkerhedskultur, baseline\n11. november 2025", "nov. 2025"),
+              ("Patientsikkerhedskultur, midtvejs\n1. juni 2026", "jun. 2026"),
+              ("Patientsikkerhedskultur, opfølgning\n30. september 2026", "sep. 2026")]
+    root = parse(line_chart([Series("1", [70.0, 75.0, 80.0], "a", ["70 %", "75 %", "80 %"])], labels, 80.0, "t"))
+    assert {"nov. 2025", "jun. 2026", "sep. 2026"} <= set(texts(root)) and inside_viewbox(root) == []
+    assert not any("Patientsikkerhedskultur" in t for t in texts(root))
+    two = parse(line_chart([Series("1", [70.0, 80.0], "a", ["70 %", "80 %"])], labels[:2], 80.0, "t"))
+    assert "Patientsikkerhedskultur," in texts(two) and "11. november 2025" in texts(two)
+    assert inside_viewbox(two) == []

@@ -84,7 +84,7 @@ def test_english_when_the_user_picks_it(client, login_as, rounds):
 def test_unit_page_has_bars_challenges_and_the_change_since_last_round(client, login_as, rounds):
     login_as("admin")
     html = page(client, f"/koordinator/runde/{rounds[1].id}/enhed/H-A1")
-    assert html.count("<svg") == 1 and 'class="target"' in html and "Største udfordringer" in html
+    assert html.count("<svg") == 2 and 'class="target"' in html and "Største udfordringer" in html  # items, history
     assert "Udvikling siden Baseline" in html
     # tryg 20 % -> 90 %: +70 percentage points, more than chance; laere 100 % -> 70 %
     assert "+70,0 procentpoint (fra 20,0\xa0%)" in html and "mere end tilfældigt" in html
@@ -325,3 +325,139 @@ def test_the_staff_meeting_pdf_has_16_9_pages_with_the_key_items_challenges_and_
     assert abs(width / height - 16 / 9) < 0.01
     text = subprocess.run(["pdftotext", str(tmp_path / "m.pdf"), "-"], capture_output=True, text=True).stdout
     assert "Jeg ville føle mig tryg" in text and "Største udfordringer" in text and "+70,0" in text
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """The PNG's size: decoded with Pillow when it is installed, else read from the IHDR header."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    try:
+        from io import BytesIO
+
+        from PIL import Image
+    except ImportError:
+        return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    with Image.open(BytesIO(data)) as image:
+        image.load()
+        return image.size
+
+
+def svg_words(svg: str) -> str:
+    """Every text, title and aria-label of an SVG, as one string."""
+    import xml.etree.ElementTree as ET
+
+    root = ET.fromstring(svg)
+    return " ".join([el.text or "" for el in root.iter() if el.tag.endswith(("text", "title"))]
+                    + [el.get("aria-label") for el in root.iter() if el.get("aria-label")])
+
+
+@pytest.fixture
+def three_rounds(make_round, org):
+    """Three closed rounds; H-A1 has 3 respondents in the middle one: hidden, though it has a share (2 of 3)."""
+    units = list(org.values())
+    made = [make_round(units=units, name=name, opens=opens, closes=opens + timedelta(days=30))
+            for name, opens in (("Baseline", datetime(2025, 3, 1)), ("Midtvejs", datetime(2025, 9, 1)),
+                                ("Opfølgning", datetime(2026, 3, 1)))]
+    add_responses(made[0], org["H-A1"], [staff(5 if i < 7 else 2, 4, 4) for i in range(10)])  # 70 %
+    add_responses(made[1], org["H-A1"], [staff(5 if i < 2 else 2, 4, 4) for i in range(3)])  # 66,7 %, hidden
+    add_responses(made[1], org["H-A2"], [staff(4, 4, 4) for _ in range(9)])
+    add_responses(made[2], org["H-A1"], [staff(5 if i < 9 else 2, 4, 4) for i in range(10)])  # 90 %
+    add_responses(made[2], org["H-A2"], [staff(4, 4, 4) for _ in range(6)])
+    db.session.commit()
+    return made
+
+
+def test_each_dashboard_row_has_a_trend_with_the_numbers_in_words_and_hidden_rounds_as_gaps(client, login_as,
+                                                                                           three_rounds):
+    login_as("admin")
+    html = page(client, f"/koordinator/runde/{three_rounds[2].id}")
+    row = lambda name: html[html.index(f">{name}</a>"):].split("</tr>")[0]  # noqa: E731
+    a1 = row("Afsnit A1")
+    spark = a1[a1.index("<svg"):a1.index("</svg>") + 6]
+    words = svg_words(spark)
+    assert "Udvikling over 3 målerunder" in words
+    assert "Nøglespørgsmål 1: 70,0\xa0% → skjult → 90,0\xa0%" in words
+    assert "66,7" not in words and "67" not in words  # the hidden round's share appears nowhere
+    assert spark.count("<circle") == 3 * 2  # two shown rounds per key item; the hidden one is a gap
+    assert "Udvikling" in html[:html.index("<tbody>")]  # the column header
+    b1 = row("Afsnit B1")  # no answers in any round: every point hidden, no number, no point
+    assert "<circle" not in b1 and "%" not in svg_words(b1[b1.index("<svg"):b1.index("</svg>") + 6])
+
+
+def test_a_dashboard_with_one_closed_round_or_an_open_round_has_no_trend_column(client, login_as, rounds, make_round,
+                                                                                 org):
+    login_as("admin")
+    html = page(client, f"/koordinator/runde/{rounds[0].id}")
+    assert 'class="sparkline"' not in html and "trend-col" not in html
+    live = make_round(units=list(org.values()), name="Åben runde")  # after two closed ones: results not out
+    add_responses(live, org["H-A1"], [staff(4, 4, 4) for _ in range(10)])
+    db.session.commit()
+    html = page(client, f"/koordinator/runde/{live.id}")
+    assert 'class="sparkline"' not in html and "trend-col" not in html
+
+
+def test_the_dashboard_trend_counts_each_round_once_whatever_the_number_of_rows(client, login_as, three_rounds, org):
+    url = f"/koordinator/runde/{three_rounds[2].id}"
+
+    def queries(unit) -> int:
+        login_as("coordinator", units=[unit])
+        db.session.expire_all()
+        clear_cache()
+        with count_queries() as counter:
+            html = page(client, url)
+        assert 'class="sparkline"' in html
+        return counter[0]
+
+    # An afdeling (3 rows) and the whole hospital (7 rows): each round is counted once for all its rows.
+    assert queries(org["H-A"]) == queries(org["H"])
+
+
+def test_the_unit_page_draws_the_key_items_across_the_rounds_and_offers_it_as_a_slide(client, login_as, three_rounds):
+    login_as("admin")
+    url = f"/koordinator/runde/{three_rounds[2].id}/enhed/H-A1"
+    html = page(client, url)
+    section = html[html.index("Nøglespørgsmålene på tværs af målerunderne"):html.index("history-table")]
+    chart = section[section.index("<svg"):section.index("</svg>") + 6]
+    words = svg_words(chart)
+    assert "1: 90,0\xa0%" in words and "Mål 80\xa0%" in words and "Jeg ville føle mig tryg" in words
+    assert "66,7" not in words and "67\xa0%" not in words  # the hidden middle round: a gap, no number
+    assert chart.count("<title>") == 1 + 3 * 2  # the chart's title and one per shown point
+    assert f'href="{url}/udvikling.png"' in section and f'href="{url}/udvikling.svg"' in section
+    svg = client.get(url + "/udvikling.svg")
+    assert svg.status_code == 200 and svg.mimetype == "image/svg+xml"
+    assert "attachment" in svg.headers["Content-Disposition"] and svg.headers["Cache-Control"] == "no-store"
+    body = svg.get_data(as_text=True)
+    assert 'viewBox="0 0 1920 1080"' in body and "Afsnit A1" in body and "66,7" not in svg_words(body)
+    png = client.get(url + "/udvikling.png")
+    assert png.mimetype == "image/png" and png_size(png.data) == (1920, 1080)
+
+
+def test_the_history_slide_is_not_found_without_a_history_or_for_a_hidden_unit(client, login_as, three_rounds):
+    login_as("admin")
+    assert client.get(f"/koordinator/runde/{three_rounds[0].id}/enhed/H-A1/udvikling.svg").status_code == 404
+    assert client.get(f"/koordinator/runde/{three_rounds[2].id}/enhed/H-B1/udvikling.svg").status_code == 404
+
+
+def test_the_responses_per_day_download_as_a_slide_unless_the_page_hides_them(client, login_as, rounds, make_round, org):
+    login_as("admin")
+    url = f"/koordinator/runde/{rounds[1].id}/opfoelgning"
+    html = page(client, url)
+    assert f'href="{url}/diagram.png"' in html and f'href="{url}/diagram.svg"' in html
+    svg = client.get(url + "/diagram.svg")
+    assert svg.status_code == 200 and svg.mimetype == "image/svg+xml" and "attachment" in svg.headers["Content-Disposition"]
+    words = svg_words(svg.get_data(as_text=True))
+    assert "Besvarelser pr. dag" in words and "Opfølgning" in words and "6. jun." in words
+    png = client.get(url + "/diagram.png")
+    assert png.mimetype == "image/png" and png_size(png.data) == (1920, 1080)
+    few = make_round(units=[org["H-A1"]], name="Få svar")
+    add_responses(few, org["H-A1"], [staff(4, 4, 4) for _ in range(3)])  # under the threshold: days hidden
+    db.session.commit()
+    assert "diagram.svg" not in page(client, f"/koordinator/runde/{few.id}/opfoelgning")
+    assert client.get(f"/koordinator/runde/{few.id}/opfoelgning/diagram.svg").status_code == 404
+    assert client.get(f"/koordinator/runde/{few.id}/opfoelgning/diagram.png").status_code == 404
+
+
+def test_auditors_reach_no_survey_chart_slide(client, login_as, three_rounds, org):
+    login_as("auditor", units=[org["H"]])
+    base = f"/koordinator/runde/{three_rounds[2].id}"
+    for path in ("/enhed/H-A1/udvikling.svg", "/enhed/H-A1/diagram.png", "/opfoelgning/diagram.svg"):
+        assert client.get(base + path).status_code == 403, path

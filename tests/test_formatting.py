@@ -19,3 +19,13 @@ def test_english_numbers_and_dates():
     assert long_date(date(2026, 6, 6), locale="en") == "June 6, 2026"
     assert short_date(date(2026, 6, 6), locale="en") == "Jun 6"
     assert points(0, locale="en") == "±0.0"
+
+
+def test_the_percent_formatter_gives_the_same_text_as_percent():
+    from surveyapp.formatting import percent, percent_formatter
+
+    for locale in ("da", "en"):
+        for decimals in (0, 1):
+            fast = percent_formatter(decimals, locale)
+            for value, target in ((79.96, 80.0), (80.0, 80.0), (72.449, None), (0.0, None), (100.0, 80.0), (None, None)):
+                assert fast(value, target=target) == percent(value, decimals, locale, target=target)

@@ -21,6 +21,7 @@ from ..services.audits.pages import (
     template_data_from_form,
     template_form_data,
 )
+from ..services.results.slides import chart_slide, slide_response
 from ..services.scopes import visible_unit_ids
 from ..services.spreadsheets import FLAVOURS, Sheet, iter_csv, iter_xlsx
 from ..timeutil import utcnow
@@ -162,6 +163,16 @@ def run_chart_download(unit_id: int, template_code: str):
         abort(404)
     filename = f"audit-{template_code}-{unit_id}.pdf"
     return Response(pdf, mimetype="application/pdf", headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.get("/resultater/<int:unit_id>/<template_code>/diagram.<any(svg, png):fmt>")
+def run_chart_slide(unit_id: int, template_code: str, fmt: str):
+    """The run chart on a 16:9 slide, as SVG or PNG; 404 if not visible or without finished audits."""
+    data = run_chart_page_data(current_user, unit_id, template_code, _lang())
+    if data is None or data["chart"] is None:
+        abort(404)
+    svg = chart_slide(data["svg"], data["template_name"], f"{data['unit'].name} · {data['rule']}")
+    return slide_response(svg, fmt, f"run-chart-{template_code}-{unit_id}")
 
 
 def _download(body, mimetype: str, filename: str) -> Response:

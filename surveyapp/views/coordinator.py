@@ -5,6 +5,7 @@ URLs tells nothing. Free-text answers need `may_read_free_text` (the afsnit's co
 """
 from flask import Blueprint, Response, abort, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -15,12 +16,12 @@ from ..models import Round, Unit
 from ..services.plans.plans import may_write as may_write_plan
 from ..services.plans.plans import plan_of
 from ..services.collection.materials import afsnit_materials
-from ..services.results.charts import days_chart, item_chart
+from ..services.results.charts import days_chart, history_chart, item_chart, trend_charts
 from ..services.results.counts import load_round
 from ..services.results.dashboard import round_table
 from ..services.pdf import render_pdf
-from ..services.results.slides import chart_slide, svg_to_png
-from ..services.results.history import key_item_history
+from ..services.results.slides import chart_slide, slide_response
+from ..services.results.history import key_item_history, trend_data
 from ..services.results.followup import follow_up, free_texts, may_read_free_text
 from ..services.results.overview import rounds_overview
 from ..services.results.unit_report import load_round_with_questionnaire, previous_round, subtree, unit_report
@@ -85,16 +86,19 @@ def home():
 def round_results(round_id: int):
     round_ = _round_or_404(round_id)
     before = previous_round(round_)
-    table = round_table(load_round(round_, _visible()), _visible(),
-                        load_round(before, _visible()) if before is not None else None,
+    loaded = {round_.id: load_round(round_, _visible())}
+    if before is not None:
+        loaded[before.id] = load_round(before, _visible())
+    table = round_table(loaded[round_.id], _visible(), loaded[before.id] if before is not None else None,
                         afdeling=request.args.get("afdeling", type=int), sort=request.args.get("sort"),
-                        descending=request.args.get("dir") == "desc")
+                        descending=request.args.get("dir") == "desc",
+                        history=trend_data(round_, _visible(), loaded))
     readable = {row.unit.id for row in table.rows
                 if row.unit.level == "afsnit" and may_read_free_text(current_user, row.unit.id)}
     return render_template("coordinator/round_results.html", round=round_, table=table, labels=_labels(round_),
                            readable=readable if round_.status() == "closed" else set(),
                            previous=before, sort=request.args.get("sort"), descending=request.args.get("dir") == "desc",
-                           afdeling=request.args.get("afdeling", type=int))
+                           afdeling=request.args.get("afdeling", type=int), trends=trend_charts(table))
 
 
 @bp.get("/runde/<int:round_id>/enhed/<code>")
@@ -108,9 +112,12 @@ def unit_results(round_id: int, code: str):
                 and may_read_free_text(current_user, unit.id))
     plan = plan_of(round_.id, unit.id) if unit.level == "afsnit" else None
     may_plan = unit.level == "afsnit" and unit in round_.units and may_write_plan(current_user, unit.id)
+    history = key_item_history(round_, unit.id, subtree(unit.id))
     return render_template("coordinator/unit_results.html", round=round_, report=report,
                            chart=item_chart(report), may_read=may_read, plan=plan, may_plan=may_plan,
-                           labels=_labels(round_), history=key_item_history(round_, unit.id, subtree(unit.id)))
+                           labels=_labels(round_), history=history,
+                           history_chart=history_chart(history, _labels(round_), report.target)
+                           if len(history.rows) > 1 else None)
 
 
 @bp.get("/runde/<int:round_id>/opfoelgning")
@@ -149,9 +156,32 @@ def unit_chart_slide(round_id: int, code: str, fmt: str):
     unit = _unit_or_404(code)
     report = unit_report(round_, unit.id, _lang()) or abort(404)
     svg = chart_slide(item_chart(report), report.unit.name, round_.name)
-    filename = f"diagram-{round_.id}-{unit.code}.{fmt}"
-    body, mimetype = (svg.encode(), "image/svg+xml") if fmt == "svg" else (svg_to_png(svg), "image/png")
-    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return slide_response(svg, fmt, f"diagram-{round_.id}-{unit.code}")
+
+
+@bp.get("/runde/<int:round_id>/enhed/<code>/udvikling.<any(svg, png):fmt>")
+def unit_history_slide(round_id: int, code: str, fmt: str):
+    """The unit's key items across the rounds on a 16:9 slide; 404 while there is one round or none closed."""
+    round_ = _round_or_404(round_id)
+    unit = _unit_or_404(code)
+    report = unit_report(round_, unit.id, _lang()) or abort(404)
+    history = key_item_history(round_, unit.id, subtree(unit.id))
+    if round_.status() != "closed" or report.suppressed or len(history.rows) < 2:
+        abort(404)
+    svg = chart_slide(history_chart(history, _labels(round_), report.target), report.unit.name,
+                      _("The key items across the rounds"))
+    return slide_response(svg, fmt, f"udvikling-{round_.id}-{unit.code}")
+
+
+@bp.get("/runde/<int:round_id>/opfoelgning/diagram.<any(svg, png):fmt>")
+def follow_up_slide(round_id: int, fmt: str):
+    """The follow-up's responses per day on a 16:9 slide; 404 where the page hides them."""
+    round_ = _round_or_404(round_id)
+    follow = follow_up(round_, _visible())
+    if follow.days_hidden:
+        abort(404)
+    return slide_response(chart_slide(days_chart(follow), _("Responses per day"), round_.name), fmt,
+                          f"besvarelser-pr-dag-{round_.id}")
 
 
 @bp.get("/runde/<int:round_id>/enhed/<code>/personalemoede.pdf")

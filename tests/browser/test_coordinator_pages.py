@@ -28,7 +28,27 @@ def demo(make_org, make_round, make_user):
         add_responses(round_, org["H-A1"], [staff(5 if i < good else 2, 4, 4 if i < 7 else 1) for i in range(10)])
         add_responses(round_, org["H-A2"], [staff(4, 5, 4, 2) for _ in range(7)])
     db.session.commit()
-    return org, before, closed, live, make_user("admin")
+    admin = make_user("admin")
+    _finished_audits(org["H-A1"], admin)
+    return org, before, closed, live, admin
+
+
+def _finished_audits(ward, user):
+    """A year of monthly audits of one ward, for the run chart page."""
+    from datetime import date, timedelta
+
+    from surveyapp.services.audits import recording as audits
+    from surveyapp.services.audits import templates as audit_templates
+
+    template = audit_templates.find("isbar-vagtoverlevering")
+    for index, share in enumerate((0.6, 0.5, 0.3, 0.3, 0.5, 0.8, 0.9, 0.6, 1.0, 0.6, 0.6, 0.9)):
+        audit = audits.start_audit(template, ward, user, date(2026, 1, 6) + timedelta(days=30 * index))
+        correct = round(share * template.sample_size)
+        for number in range(1, template.sample_size + 1):
+            answer = "yes" if number <= correct else "no"
+            audits.save_sample(audit, number, {c.id: answer for c in template.criteria}, None)
+        audits.finish(audit, None)
+    db.session.commit()
 
 
 def _pages(org, closed, live) -> list[str]:
@@ -39,7 +59,8 @@ def _pages(org, closed, live) -> list[str]:
         "/koordinator/afsnit/H-A1/materialer",
         "/admin/", "/admin/rounds", f"/admin/rounds/{live.id}", f"/admin/rounds/{live.id}/close",
         f"/admin/rounds/{closed.id}", "/admin/units", "/admin/users", "/admin/changelog",
-        "/audit/", "/audit/ny", "/audit/resultater",
+        "/audit/", "/audit/ny", "/audit/resultater", f"/audit/resultater/{org['H-A1'].id}/isbar-vagtoverlevering",
+        f"/koordinator/runde/{closed.id}/opfoelgning",
         "/admin/rounds/999999",
     ]
 

@@ -1,14 +1,17 @@
 """The results' charts with translated, Babel-formatted texts; the PDF export can call the same functions."""
 from __future__ import annotations
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
-from ...charts import Bar, Column, bar_chart, column_chart
-from ...formatting import percent, short_date
+from ...charts import Bar, Column, Series, bar_chart, column_chart, line_chart, sparkline
+from ...formatting import decimal, long_date, percent, percent_formatter, short_date
 from ...scoring import Score
+from .dashboard import RoundTable
 from .followup import FollowUp
+from .history import History
 from .unit_report import UnitReport
 
 MET, MISSED = "✓", "✗"
@@ -39,4 +42,54 @@ def item_chart(report: UnitReport) -> Markup:
 def days_chart(follow: FollowUp) -> Markup:
     """Responses per day as columns."""
     columns = [Column(short_date(day.day), day.responses, str(day.responses)) for day in follow.days]
-    return Markup(column_chart(columns, _("Responses per day")))
+    return Markup(column_chart(columns, _("Responses per day"), tick_text=lambda n: decimal(n, 0)))
+
+
+def _point_text(result: Score | None, words: dict[str, str], share) -> str:
+    """A point of a trend in words: its share, or why it has none (never a hidden group's number)."""
+    if result is None:
+        return words["absent"]
+    if result.suppressed:
+        return words["hidden"]
+    if result.percent is None:
+        return words["empty"]
+    return share(result.percent, target=result.target)
+
+
+def _point_words() -> dict[str, str]:
+    return {"absent": _("not in the round"), "hidden": _("hidden"), "empty": _("no answers")}
+
+
+def _shown(result: Score | None) -> float | None:
+    return None if result is None or result.suppressed else result.percent
+
+
+def trend_charts(table: RoundTable) -> dict[int, Markup]:
+    """Per row of the dashboard, a sparkline of its key items across the closed rounds, with the numbers
+    in its text alternative ("Key item 1: 72 % → 81 %"); none when there is a single round."""
+    charts, point_words, share = {}, _point_words(), percent_formatter(1)
+    heading = _("Trend over %(n)s rounds, oldest first.", n=table.trend_rounds)
+    item_words = _("Key item %(n)s: %(points)s")  # translated once, filled in per row (hundreds of rows)
+    for row in table.rows:
+        if not row.trend:
+            continue
+        words = [item_words % {"n": i, "points": " → ".join(_point_text(s, point_words, share) for s in scores)}
+                 for i, scores in enumerate(row.trend, start=1)]
+        label = heading + " " + "; ".join(words)
+        series = [Series(str(i), [_shown(s) for s in scores]) for i, scores in enumerate(row.trend, start=1)]
+        charts[row.unit.id] = Markup(sparkline(series, table.target, label))
+    return charts
+
+
+def history_chart(history: History, labels: dict[str, str], target: float) -> Markup:
+    """The unit's key items across the rounds as lines against the target; hidden rounds are gaps."""
+    point_words, share = _point_words(), percent_formatter(1)
+    series = [Series(str(k), [_shown(row.scores[k - 1]) for row in history.rows], labels.get(code, code),
+                     [_point_text(row.scores[k - 1], point_words, share) if _shown(row.scores[k - 1]) is not None
+                      else "" for row in history.rows])
+              for k, code in enumerate(history.key_items, start=1)]
+    x_labels = [(f"{row.round_name}\n{long_date(row.opens_at)}", format_date(row.opens_at, "MMM y"))
+                for row in history.rows]
+    title = _("The key items across the rounds: share of positive answers, with the target line")
+    return Markup(line_chart(series, x_labels, target, title, _("Target %(target)s", target=percent(target, 0)),
+                             tick_text=lambda v: percent(v, 0)))

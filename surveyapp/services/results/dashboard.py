@@ -5,7 +5,8 @@ passes the user's scope; this module decides rows, headlines per level, the afde
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from ...scoring import Change, Score, rate_looks_wrong
 from .counts import RoundData, UnitInfo
@@ -25,6 +26,9 @@ class TableRow:
     cells: list[Score]
     #: Per key item, the change since the previous round (None when there is none to show).
     changes: list[Change | None]
+    #: Per key item, its score in each closed round up to this one, oldest first; None where the unit was
+    #: not counted in a round or the item was not asked (see `trend_of`).
+    trend: list[list[Score | None]] = field(default_factory=list)
 
     @property
     def met_all(self) -> bool:
@@ -63,6 +67,8 @@ class RoundTable:
     afdelinger: list[tuple[int, str]]
     #: Whether a previous round of the same questionnaire was compared.
     compared: bool = False
+    #: The closed rounds in each row's trend, oldest first (none when there is only this one).
+    trend_rounds: int = 0
 
 
 DEPTH = {"sygehus": 0, "afdeling": 1, "afsnit": 2}
@@ -73,6 +79,12 @@ SORT_KEYS = ("unit", "respondents", "rate")
 def _in_afdeling(data: RoundData, unit_id: int, afdeling: int) -> bool:
     unit = data.units[unit_id]
     return unit_id == afdeling or unit.parent_id == afdeling
+
+
+def trend_of(history: Sequence[RoundData], unit_id: int, codes: list[str]) -> list[list[Score | None]]:
+    """The unit's score on each key item in each counted round (oldest first), None where there is none."""
+    return [[data.item_score(unit_id, code) if unit_id in data.complete and code in data.item_ids else None
+             for data in history] for code in codes]
 
 
 def headlines(rows: list[TableRow]) -> list[Headline]:
@@ -116,11 +128,13 @@ def valid_sort(key: str | None, key_items: int) -> str | None:
 
 
 def round_table(data: RoundData, visible_unit_ids: set[int] | None, previous: RoundData | None = None,
-                afdeling: int | None = None, sort: str | None = None, descending: bool = False) -> RoundTable:
+                afdeling: int | None = None, sort: str | None = None, descending: bool = False,
+                history: Sequence[RoundData] = ()) -> RoundTable:
     """The hierarchy of visible units with the key items' scores (all scale items if none is key).
 
     `previous` is the previous round of the same questionnaire, counted over the same scope; `afdeling`
-    keeps that afdeling and its afsnit; `sort` (see `valid_sort`) lists the afsnit alone in that order.
+    keeps that afdeling and its afsnit; `sort` (see `valid_sort`) lists the afsnit alone in that order;
+    `history` are the closed rounds up to this one, counted over the same scope, for each row's trend.
     """
     key = [s.code for s in data.items if s.key] or [s.code for s in data.items]
     order = data.visible_order(visible_unit_ids)
@@ -130,9 +144,10 @@ def round_table(data: RoundData, visible_unit_ids: set[int] | None, previous: Ro
     rows = [TableRow(data.units[u], DEPTH.get(data.units[u].level, 0), data.respondents.get(u, 0),
                      data.headcount.get(u), data.response_rate(u), u in data.hidden,
                      [data.item_score(u, code) for code in key],
-                     [_change(data, previous, u, code)[1] for code in key])
+                     [_change(data, previous, u, code)[1] for code in key],
+                     trend_of(history, u, key) if len(history) > 1 else [])
             for u in order]
     sort = valid_sort(sort, len(key))
     shown = sort_rows(rows, sort, descending) if sort else rows
     return RoundTable(key, shown, data.min_group, data.target * 100, headlines(rows), afdelinger,
-                      previous is not None)
+                      previous is not None, len(history) if len(history) > 1 else 0)

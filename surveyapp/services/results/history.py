@@ -8,7 +8,7 @@ from sqlalchemy import select
 from ...extensions import db
 from ...models import Questionnaire, Round
 from ...scoring import Score
-from .counts import load_round
+from .counts import RoundData, load_round
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,19 @@ def earlier_rounds(round_: Round) -> list[Round]:
         select(Round).join(Questionnaire, Questionnaire.id == Round.questionnaire_id)
         .where(Questionnaire.code == round_.questionnaire.code, Round.opens_at <= round_.opens_at)
         .order_by(Round.opens_at, Round.id)))
+
+
+def closed_rounds_up_to(round_: Round) -> list[Round]:
+    """The closed rounds of the same questionnaire code up to this one, oldest first: the ones with results."""
+    return [r for r in earlier_rounds(round_) if r.status() == "closed"]
+
+
+def trend_data(round_: Round, within: set[int] | None, loaded: dict[int, RoundData]) -> list[RoundData]:
+    """Each closed round of the questionnaire up to this one counted once over `within` (for every unit at
+    once), oldest first; rounds already counted (`loaded`, by round id) are reused."""
+    if round_.status() != "closed":
+        return []
+    return [loaded[r.id] if r.id in loaded else load_round(r, within) for r in closed_rounds_up_to(round_)]
 
 
 def key_item_history(round_: Round, unit_id: int, within: set[int]) -> History:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import subprocess
 
+from flask import Response
+
 from ...charts import SLIDE_HEIGHT, SLIDE_WIDTH, slide
 from ..pdf import render_pdf
 
@@ -21,3 +23,10 @@ def svg_to_png(svg: str) -> bytes:
     # 1920 CSS px are 20 inches; at 96 dpi that is 1920 pixels again.
     return subprocess.run(["pdftoppm", "-r", "96", "-png", "-singlefile"], input=pdf, capture_output=True,
                           check=True, timeout=30).stdout
+
+
+def slide_response(svg: str, fmt: str, name: str) -> Response:
+    """The slide as a download: `fmt` "svg" as it is, "png" rendered at 1920 x 1080."""
+    body, mimetype = (svg.encode(), "image/svg+xml") if fmt == "svg" else (svg_to_png(svg), "image/png")
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"',
+                                                      "Cache-Control": "no-store"})
