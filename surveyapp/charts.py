@@ -54,18 +54,32 @@ def _text(x: float, y: float, content: str, size: int = 13, anchor: str = "start
 
 
 def bar_chart(bars: Sequence[Bar], target: float | None, title: str, target_text: str = "",
-              width: int = 420, wrap: int = 48) -> str:
-    """Horizontal bars on a 0-100 scale with intervals and a dashed target line at `target` (0-100)."""
-    left, right = 4, 96  # space for the value text on the right
+              width: int = 420, wrap: int = 48, label_width: int = 0) -> str:
+    """Horizontal bars on a 0-100 scale with intervals and a dashed target line at `target` (0-100).
+
+    Labels stand above their bar, or with `label_width` in a column of that width left of the bars: the wide,
+    low shape a 16:9 slide fills with large type."""
+    left, right = 4 + label_width, 96  # space for the labels on the left (if beside) and the value text on the right
     scale_width = width - left - right
     x = lambda percent: left + scale_width * max(0.0, min(100.0, percent)) / 100  # noqa: E731
     parts, y = [], 8
     for bar in bars:
         label = f"{bar.mark_text} {bar.label}".strip() if bar.marked else bar.label
-        for line in textwrap.wrap(label, wrap) or [""]:
-            y += 16
-            parts.append(_text(left, y, line, weight="bold" if bar.marked else "normal"))
-        y += 6
+        lines = textwrap.wrap(label, wrap) or [""]
+        weight = "bold" if bar.marked else "normal"
+        if label_width:
+            top = y + 6
+            bar_y = top + max(0, (len(lines) * 16 - 18) // 2)
+            for number, line in enumerate(lines):
+                parts.append(_text(4, top + 13 + 16 * number, line, weight=weight))
+            next_y = top + max(18, len(lines) * 16) + 8
+        else:
+            for line in lines:
+                y += 16
+                parts.append(_text(left, y, line, weight=weight))
+            bar_y = y + 6
+            next_y = bar_y + 18 + 12
+        y = bar_y
         parts.append(f'<rect x="{left}" y="{y}" width="{scale_width}" height="18" fill="{TRACK}"/>')
         if bar.percent is not None:
             colour = NEUTRAL if bar.met is None else (OK if bar.met else BAD)
@@ -80,7 +94,7 @@ def bar_chart(bars: Sequence[Bar], target: float | None, title: str, target_text
             parts.append(f'<line class="target" x1="{x(target):.1f}" y1="{y - 3}" x2="{x(target):.1f}" y2="{y + 21}" '
                          f'stroke="{INK}" stroke-width="2" stroke-dasharray="4 2"/>')
         parts.append(_text(width - right + 8, y + 14, bar.value_text, weight="bold"))
-        y += 18 + 12
+        y = next_y
     if target is not None:
         tx = x(target)
         if target_text:

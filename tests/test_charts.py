@@ -33,6 +33,26 @@ def test_bar_chart_draws_bars_intervals_target_and_value_texts():
     assert len(list(root.iter(f"{SVG}path"))) == 2  # intervals for the two visible bars
 
 
+def test_bar_chart_for_a_slide_puts_the_labels_beside_the_bars_in_a_wide_low_shape():
+    long = "Hvis jeg kom med forslag til patientsikkerheden, ville ledelsen følge op på dem"
+    bars = [Bar(long, 88.6, 74.0, 95.0, "88,6 % ✓", met=True), Bar("Tryg som patient", 61.0, value_text="61,0 % ✗"),
+            Bar("Skjult", None, value_text="skjult (< 5)")]
+    above = parse(bar_chart(bars, 80.0, "t", "Mål 80 %"))
+    beside = parse(bar_chart(bars, 80.0, "t", "Mål 80 %", width=860, wrap=44, label_width=330))
+    shape = lambda root: [float(v) for v in root.get("viewBox").split()[2:]]  # noqa: E731
+    (w_above, h_above), (w_beside, h_beside) = shape(above), shape(beside)
+    assert w_beside / h_beside > 2 * (w_above / h_above) and w_beside / h_beside > 1.9  # about 16:9 or wider
+    tracks = [r for r in beside.iter(f"{SVG}rect") if r.get("fill") == "#e6e6e6"]
+    assert {r.get("x") for r in tracks} == {"334"}  # every bar starts right of the label column
+    label_lines = [t for t in beside.iter(f"{SVG}text") if t.get("x") == "4.0"]
+    assert len(label_lines) == 5 and all(len(t.text) <= 44 for t in label_lines)  # the long label wraps in three
+    for text in beside.iter(f"{SVG}text"):
+        assert 0 <= float(text.get("y")) <= h_beside
+    # Each bar sits level with its label: its middle between the label's first and last line.
+    first = [float(t.get("y")) for t in label_lines[:2]]
+    assert first[0] - 13 <= float(tracks[0].get("y")) + 9 <= first[1]
+
+
 def test_chart_texts_are_escaped():
     svg = bar_chart([Bar("<script>alert(1)</script> & co", 50.0, value_text="50 %")], None, 'Titel "x" <y>')
     assert "<script>" not in svg and "&lt;script&gt;" in svg and "&amp; co" in svg

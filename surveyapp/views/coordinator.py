@@ -155,7 +155,7 @@ def unit_chart_slide(round_id: int, code: str, fmt: str):
     round_ = _round_or_404(round_id)
     unit = _unit_or_404(code)
     report = unit_report(round_, unit.id, _lang()) or abort(404)
-    svg = chart_slide(item_chart(report), report.unit.name, round_.name)
+    svg = chart_slide(item_chart(report, for_slide=True), report.unit.name, round_.name)
     return slide_response(svg, fmt, f"diagram-{round_.id}-{unit.code}")
 
 

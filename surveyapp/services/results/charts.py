@@ -28,15 +28,18 @@ def score_text(result: Score, min_group: int) -> str:
     return f"{percent(result.percent, target=result.target)} {MET if result.met else MISSED}"
 
 
-def item_chart(report: UnitReport) -> Markup:
-    """Every item of the unit as a bar with its interval and the target line; challenges marked."""
+def item_chart(report: UnitReport, for_slide: bool = False) -> Markup:
+    """Every item of the unit as a bar with its interval and the target line; challenges marked. For a slide the
+    labels stand beside the bars, so the chart is wide and low and fills 16:9 with large type."""
     bars = [Bar(label=f"{line.label} ({REVERSE_NOTE})" if line.reverse else line.label, percent=line.score.percent, ci_low=line.score.ci_low, ci_high=line.score.ci_high,
                 value_text=score_text(line.score, report.min_group), met=line.score.met, marked=line.challenge,
                 mark_text="▲ " + _("Challenge:"))
             for line in report.items]
     title = _("Share of positive answers per item, with the %(level)s interval and the target line",
               level=percent(95, 0))
-    return Markup(bar_chart(bars, report.target, title, _("Target %(target)s", target=percent(report.target, 0))))
+    shape = {"width": 860, "wrap": 44, "label_width": 330} if for_slide else {}
+    return Markup(bar_chart(bars, report.target, title, _("Target %(target)s", target=percent(report.target, 0)),
+                            **shape))
 
 
 def days_chart(follow: FollowUp) -> Markup:
