@@ -168,7 +168,7 @@ def unit_history_slide(round_id: int, code: str, fmt: str):
     history = key_item_history(round_, unit.id, subtree(unit.id))
     if round_.status() != "closed" or report.suppressed or len(history.rows) < 2:
         abort(404)
-    svg = chart_slide(history_chart(history, _labels(round_), report.target), report.unit.name,
+    svg = chart_slide(history_chart(history, _labels(round_), report.target, for_slide=True), report.unit.name,
                       _("The key items across the rounds"))
     return slide_response(svg, fmt, f"udvikling-{round_.id}-{unit.code}")
 

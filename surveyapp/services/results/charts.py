@@ -84,8 +84,9 @@ def trend_charts(table: RoundTable) -> dict[int, Markup]:
     return charts
 
 
-def history_chart(history: History, labels: dict[str, str], target: float) -> Markup:
-    """The unit's key items across the rounds as lines against the target; hidden rounds are gaps."""
+def history_chart(history: History, labels: dict[str, str], target: float, for_slide: bool = False) -> Markup:
+    """The unit's key items across the rounds as lines against the target; hidden rounds are gaps. For a slide
+    the chart is wider with a one-line legend, so it fills 16:9 with large type."""
     point_words, share = _point_words(), percent_formatter(1)
     series = [Series(str(k), [_shown(row.scores[k - 1]) for row in history.rows], labels.get(code, code),
                      [_point_text(row.scores[k - 1], point_words, share) if _shown(row.scores[k - 1]) is not None
@@ -94,5 +95,6 @@ def history_chart(history: History, labels: dict[str, str], target: float) -> Ma
     x_labels = [(f"{row.round_name}\n{long_date(row.opens_at)}", format_date(row.opens_at, "MMM y"))
                 for row in history.rows]
     title = _("The key items across the rounds: share of positive answers, with the target line")
+    shape = {"width": 900, "plot_height": 220, "wrap": 110} if for_slide else {}
     return Markup(line_chart(series, x_labels, target, title, _("Target %(target)s", target=percent(target, 0)),
-                             tick_text=lambda v: percent(v, 0)))
+                             tick_text=lambda v: percent(v, 0), **shape))
