@@ -119,7 +119,7 @@ def test_column_chart_has_a_y_axis_with_round_ticks_and_keeps_every_label_inside
 
 
 def test_sparkline_draws_a_panel_per_key_item_with_the_target_and_gaps_not_zeros():
-    from surveyapp.charts import Series, sparkline
+    from surveyapp.linecharts import Series, sparkline
 
     label = "Udvikling over 4 målerunder. Nøglespørgsmål 1: 72 % → skjult → 78 % → 81 %"
     root = parse(sparkline([Series("1", [72.0, None, 78.0, 81.0]), Series("2", [None, 60.0, 65.0, None])], 80.0,
@@ -138,7 +138,7 @@ def test_sparkline_draws_a_panel_per_key_item_with_the_target_and_gaps_not_zeros
 
 
 def test_sparkline_without_any_shown_value_draws_no_line_and_no_point():
-    from surveyapp.charts import Series, sparkline
+    from surveyapp.linecharts import Series, sparkline
 
     root = parse(sparkline([Series("1", [None, None]), Series("2", [None, None])], 80.0, "skjult → skjult"))
     assert list(root.iter(f"{SVG}circle")) == []
@@ -146,7 +146,7 @@ def test_sparkline_without_any_shown_value_draws_no_line_and_no_point():
 
 
 def test_sparkline_scale_runs_from_50_to_100_and_lower_only_for_a_lower_value():
-    from surveyapp.charts import Series, sparkline
+    from surveyapp.linecharts import Series, sparkline
 
     cy = lambda values: [float(c.get("cy")) for c in  # noqa: E731
                          parse(sparkline([Series("1", values)], 80.0, "x")).iter(f"{SVG}circle")]
@@ -157,7 +157,7 @@ def test_sparkline_scale_runs_from_50_to_100_and_lower_only_for_a_lower_value():
 
 
 def test_line_chart_breaks_lines_at_gaps_keeps_labels_inside_and_apart():
-    from surveyapp.charts import Series, line_chart
+    from surveyapp.linecharts import Series, line_chart
 
     series = [Series("1", [72.0, None, 81.0], "Jeg ville føle mig tryg", ["72,0 %", "", "81,0 %"]),
               Series("2", [60.0, 70.0, 80.5], "Kulturen her hos os", ["60,0 %", "70,0 %", "80,5 %"]),
@@ -193,7 +193,7 @@ def test_a_slide_is_well_formed_xml_with_the_chart_nested_once():
 
 
 def test_line_chart_falls_back_to_short_x_labels_when_a_long_word_would_not_fit():
-    from surveyapp.charts import Series, line_chart
+    from surveyapp.linecharts import Series, line_chart
 
     labels = [("Patientsikkerhedskultur, baseline\n11. november 2025", "nov. 2025"),
               ("Patientsikkerhedskultur, midtvejs\n1. juni 2026", "jun. 2026"),

@@ -6,7 +6,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
-from ...charts import Bar, Column, Series, bar_chart, column_chart, line_chart, sparkline
+from ...charts import Bar, Column, bar_chart, column_chart
+from ...linecharts import Series, line_chart, sparkline
 from ...formatting import decimal, long_date, percent, percent_formatter, short_date
 from ...scoring import Score
 from .dashboard import RoundTable
