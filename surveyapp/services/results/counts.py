@@ -32,7 +32,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import selectinload
 
 from ...extensions import db
-from ...models import (Answer, AnswerScale, Item, Response, Round, RoundCount, RoundCountValue, Unit,
+from ...models import (Answer, AnswerScale, Item, Response, Round, RoundCount, RoundCountValue, RoundSummary, Unit,
                        round_units)
 from ...scoring import (ItemSpec, Score, Tally, attribute_suppress, dimension_tallies, roll_up, score, suppress,
                         tally_values)
@@ -112,6 +112,9 @@ class RoundData:
     #: item code or dimension -> the units whose cell of it is hidden (groups in `hidden`, plus attribute
     #: disclosure: see scoring.attribute_suppress).
     hidden_cells: dict[str, frozenset[int]] = field(default_factory=dict)
+    #: A closed round of at least SHARED_FROM responses: its counts and breakdowns are made once over the
+    #: whole round and stored for every worker (`shared_counts`, `summaries.stored_rows`).
+    shared: bool = False
 
     def children(self, unit_id: int) -> list[int]:
         return [u for u in self.order if self.units[u].parent_id == unit_id]
@@ -165,6 +168,7 @@ def clear_cache() -> None:
     with db.engine.begin() as connection:
         connection.execute(delete(RoundCountValue))
         connection.execute(delete(RoundCount))
+        connection.execute(delete(RoundSummary))
 
 
 def units_of_round(round_id: int, extra: Iterable[int]) -> tuple[dict[int, UnitInfo], list[int]]:
@@ -258,7 +262,7 @@ def load_round(round_: Round, within: set[int] | None = None, items: list[Item] 
                      tallies, hidden, dimensions,
                      complete=frozenset(u for u in units if not uncounted.get(u)),
                      item_ids={spec.code: item_id for item_id, spec in specs.items()}, fingerprint=fingerprint,
-                     released=released, hidden_cells=hidden_cells)
+                     released=released, hidden_cells=hidden_cells, shared=shared)
 
 
 def cells_to_hide(units: dict[int, UnitInfo], tallies: dict[int, dict[str, Tally]], hidden: frozenset[int],
@@ -305,13 +309,16 @@ def round_fingerprint(round_id: int, respondents_by_leaf: dict[int, int]) -> tup
             tuple(newest) if newest else None)
 
 
-def cached(fingerprint: tuple, question: tuple, compute):
-    """compute(), remembered for this fingerprint and question."""
+def cached(fingerprint: tuple, question: tuple, compute, keep=lambda value: True):
+    """compute(), remembered for this fingerprint and question (unless `keep(value)` says no)."""
     key = (fingerprint, question)
     if key in _CACHE:
         _CACHE.move_to_end(key)
         return _CACHE[key]
-    value = _CACHE[key] = compute()
+    value = compute()
+    if not keep(value):
+        return value
+    _CACHE[key] = value
     while len(_CACHE) > _CACHE_SIZE:
         _CACHE.popitem(last=False)
     return value
