@@ -76,8 +76,33 @@ def _bulk(connection, table: str, columns: tuple[str, ...], rows: list[tuple]) -
                         rows)
 
 
-def build(database_url: str, responses: int, shape: tuple[int, int, int], drop_indexes: tuple[str, ...] = ()) -> dict:
-    """Organisation, admin and one closed round with `responses` responses; returns the ids the pages need."""
+def forget_stored(database_url: str) -> None:
+    """Empty the tables of stored counts and breakdowns of a reused database, so "cold" is cold again."""
+    from sqlalchemy import create_engine, inspect, text
+
+    engine = create_engine(database_url)
+    with engine.begin() as connection:
+        names = set(inspect(connection).get_table_names())
+        for table in ("round_count_value", "round_count", "round_summary"):
+            if table in names:
+                connection.execute(text(f"DELETE FROM {table}"))
+    engine.dispose()
+
+
+def build(database_url: str, responses: int, shape: tuple[int, int, int], drop_indexes: tuple[str, ...] = (),
+          reuse: Path | None = None) -> dict:
+    """Organisation, admin and one closed round with `responses` responses; returns the ids the pages need.
+
+    `reuse`: a file that holds the ids of a database seeded before (SQLite files in --workdir); if it
+    exists, the database is brought up to the models (new tables) and its stored counts are forgotten."""
+    if reuse is not None and reuse.exists():
+        app = make_app(database_url)
+        from surveyapp.extensions import db
+        with app.app_context():
+            db.create_all()
+            db.engine.dispose()
+        forget_stored(database_url)
+        return json.loads(reuse.read_text())
     from sqlalchemy import select, text
 
     from surveyapp.extensions import db
@@ -138,6 +163,8 @@ def build(database_url: str, responses: int, shape: tuple[int, int, int], drop_i
             connection.execute(text("ANALYZE"))
             connection.commit()
     engine.dispose()
+    if reuse is not None:
+        reuse.write_text(json.dumps(ids))
     return ids
 
 
@@ -203,8 +230,12 @@ def main() -> None:
     parser.add_argument("--database-url", help=argparse.SUPPRESS)
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     parser.add_argument("--ids", help=argparse.SUPPRESS)
+    parser.add_argument("--workdir", help="keep the SQLite databases here and reuse them on the next run "
+                        "(seeded once; stored counts are emptied before timing)")
     args = parser.parse_args()
-    workdir = tempfile.mkdtemp(prefix="bench-results-")
+    workdir = args.workdir or tempfile.mkdtemp(prefix="bench-results-")
+    if args.workdir:
+        os.makedirs(workdir, exist_ok=True)
     os.environ.setdefault("SURVEYAPP_INSTANCE", workdir)
     if args.measure:
         print(json.dumps(measure(args.database_url, args.measure, json.loads(args.ids))))
@@ -224,7 +255,9 @@ def main() -> None:
         for responses, shape in sizes:
             url = base_url.format(responses=responses)
             started = time.perf_counter()
-            ids = build(url, responses, shape, tuple(args.drop_index))
+            reuse = (Path(workdir) / f"bench-{responses}.ids.json"
+                     if args.workdir and name == "sqlite" and not args.drop_index else None)
+            ids = build(url, responses, shape, tuple(args.drop_index), reuse)
             print(f"<!-- {name}: seeded {responses} responses in {time.perf_counter() - started:.0f} s -->", flush=True)
             if args.explain:
                 print(f"```\n{name}, {responses:,} responses:\n{explain(url, ids['round'])}\n```", flush=True)
