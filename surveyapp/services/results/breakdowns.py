@@ -155,9 +155,13 @@ def background_hidden(data: RoundData, sizes: dict[tuple[int, int | None], int],
         cells.update({(u, g): n for u, n in totals.items()})
     relations: list[tuple] = []
     tops = [u for u in data.order if parent_of[u] not in data.units]
+    children: dict[int, list[int]] = defaultdict(list)
+    for u in data.order:  # data.children(u) is a scan of the tree: once here, not per unit and group
+        if parent_of[u] in data.units:
+            children[parent_of[u]].append(u)
     for g in (ALL, *groups):
         relations.append(((ROOT, g), [(u, g) for u in tops]))
-        relations += [((u, g), [(c, g) for c in data.children(u)]) for u in data.order if data.children(u)]
+        relations += [((u, g), [(c, g) for c in children[u]]) for u in data.order if children[u]]
     relations += [((u, ALL), [(u, g) for g in groups]) for u in data.order]
     position = {u: i for i, u in enumerate(data.order)}
     rank = {g: i for i, g in enumerate(groups)}
@@ -199,7 +203,9 @@ def background_breakdown(round_: Round, data: RoundData, unit_id: int, item: Ite
     options = list(item.scale.options)
     groups: list[int | None] = [o.value for o in options] + [None]
     sizes = group_sizes(round_, item.id, data)
-    hidden = background_hidden(data, sizes, groups)
+    # The same for every unit of the round (suppression looks at the whole tree): once per worker.
+    hidden = cached(data.fingerprint, ("background hidden", item.id, data.min_group, tuple(groups)),
+                    lambda: background_hidden(data, sizes, groups))
     key = [s for s in data.items if s.key] or data.items
     leaves = _leaves_under(data, unit_id)
     code_of = {data.item_ids[s.code]: s.code for s in key}
