@@ -107,3 +107,18 @@ def test_after_precompute_a_unit_page_reads_no_answers(make_round, org):
     assert report.breakdowns and any(row.respondents for row in report.breakdowns[0].rows)
     assert any(line.scale.mean is not None for line in report.dimensions)
     assert not [s for s in statements if re.search(r"\b(from|join) answer\b(?!_)", s.lower())]
+
+
+def test_a_failed_precompute_does_not_fail_the_committed_close(client, login_as, make_round, org, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    def broken(_round):
+        raise OperationalError("SELECT", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(precompute, "precompute", broken)
+    round_ = make_round(units=list(org.values()))
+    _fill(round_, org)
+    login_as("admin")
+    assert client.post(f"/admin/rounds/{round_.id}/close").status_code == 302
+    db.session.refresh(round_)
+    assert round_.status() == "closed"

@@ -12,6 +12,7 @@ import logging
 import time
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import DBAPIError
 
 from ...extensions import db
 from ...models import Response, Round
@@ -51,7 +52,12 @@ def precompute_after_close(round_: Round) -> bool:
     if responses_of(round_) > IN_REQUEST_UP_TO:
         logger.info("round %s is large: its results are precomputed by `flask precompute-results`", round_.id)
         return False
-    return precompute(round_)
+    try:
+        return precompute(round_)
+    except DBAPIError:  # the close is committed already: the timer or the first viewers count it instead
+        db.session.rollback()
+        logger.exception("results of round %s not precomputed at close", round_.id)
+        return False
 
 
 def closed_rounds(now=None) -> list[Round]:
