@@ -281,6 +281,8 @@ def main() -> None:
             started = time.perf_counter()
             reuse = (Path(workdir) / f"bench-{responses}.ids.json"
                      if args.workdir and name == "sqlite" and not args.drop_index else None)
+            if reuse is not None and not (Path(workdir) / f"bench-{responses}.db").exists():
+                reuse.unlink(missing_ok=True)  # the ids of a database that is gone: seed again
             ids = build(url, responses, shape, tuple(args.drop_index), reuse)
             print(f"<!-- {name}: seeded {responses} responses in {time.perf_counter() - started:.0f} s -->", flush=True)
             if args.explain:
