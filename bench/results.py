@@ -9,7 +9,9 @@ objects: 100 000 responses over 30 afsnit (1 sygehus, 3 afdelinger), 1 000 000 o
 scale items and Faggruppe. Every page is then timed in a fresh Python process through the app (test client,
 every chunk read): the first request (cold: nothing cached in the process; the process's first request, to
 another page, has compiled the base templates) and the median of the next five (warm). The round is closed,
-so the dashboard's first view is also the first view after close (it fills the shared count table).
+and is first precomputed as `flask precompute-results` does at close ("precompute": cold is the counting
+and storing, warm a second run reading the stored rows back); with --no-precompute the dashboard's first view
+is the first view after close (it fills the shared count table) and unit pages count their own afsnit.
 """
 from __future__ import annotations
 
@@ -76,8 +78,33 @@ def _bulk(connection, table: str, columns: tuple[str, ...], rows: list[tuple]) -
                         rows)
 
 
-def build(database_url: str, responses: int, shape: tuple[int, int, int], drop_indexes: tuple[str, ...] = ()) -> dict:
-    """Organisation, admin and one closed round with `responses` responses; returns the ids the pages need."""
+def forget_stored(database_url: str) -> None:
+    """Empty the tables of stored counts and breakdowns of a reused database, so "cold" is cold again."""
+    from sqlalchemy import create_engine, inspect, text
+
+    engine = create_engine(database_url)
+    with engine.begin() as connection:
+        names = set(inspect(connection).get_table_names())
+        for table in ("round_count_value", "round_count", "round_summary"):
+            if table in names:
+                connection.execute(text(f"DELETE FROM {table}"))
+    engine.dispose()
+
+
+def build(database_url: str, responses: int, shape: tuple[int, int, int], drop_indexes: tuple[str, ...] = (),
+          reuse: Path | None = None) -> dict:
+    """Organisation, admin and one closed round with `responses` responses; returns the ids the pages need.
+
+    `reuse`: a file that holds the ids of a database seeded before (SQLite files in --workdir); if it
+    exists, the database is brought up to the models (new tables) and its stored counts are forgotten."""
+    if reuse is not None and reuse.exists():
+        app = make_app(database_url)
+        from surveyapp.extensions import db
+        with app.app_context():
+            db.create_all()
+            db.engine.dispose()
+        forget_stored(database_url)
+        return json.loads(reuse.read_text())
     from sqlalchemy import select, text
 
     from surveyapp.extensions import db
@@ -138,11 +165,33 @@ def build(database_url: str, responses: int, shape: tuple[int, int, int], drop_i
             connection.execute(text("ANALYZE"))
             connection.commit()
     engine.dispose()
+    if reuse is not None:
+        reuse.write_text(json.dumps(ids))
     return ids
+
+
+def measure_precompute(database_url: str, ids: dict) -> dict:
+    """Time `precompute` of the round in this (fresh) process, as `flask precompute-results` runs it at close:
+    first (counts and stores), then again in a worker with nothing in memory (reads the stored rows back)."""
+    from surveyapp.extensions import db
+    from surveyapp.models import Round
+    from surveyapp.services.results import counts, precompute
+
+    app = make_app(database_url)
+    times = []
+    for _ in range(2):
+        counts._CACHE.clear()
+        with app.app_context():
+            started = time.perf_counter()
+            assert precompute.precompute(db.session.get(Round, ids["round"]))
+            times.append(time.perf_counter() - started)
+    return {"page": "precompute", "cold": round(times[0], 3), "warm": round(times[1], 3), "bytes": 0}
 
 
 def measure(database_url: str, page: str, ids: dict, repeat: int = 5) -> dict:
     """Time one page in this (fresh) process: the first request, then the median of `repeat` more."""
+    if page == "precompute":
+        return measure_precompute(database_url, ids)
     app = make_app(database_url)
     client = app.test_client()
     response = client.post("/login", data={"email": EMAIL, "password": PASSWORD})
@@ -203,8 +252,14 @@ def main() -> None:
     parser.add_argument("--database-url", help=argparse.SUPPRESS)
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     parser.add_argument("--ids", help=argparse.SUPPRESS)
+    parser.add_argument("--no-precompute", action="store_true",
+                        help="time the pages without precomputing the round first (the first viewers count it)")
+    parser.add_argument("--workdir", help="keep the SQLite databases here and reuse them on the next run "
+                        "(seeded once; stored counts are emptied before timing)")
     args = parser.parse_args()
-    workdir = tempfile.mkdtemp(prefix="bench-results-")
+    workdir = args.workdir or tempfile.mkdtemp(prefix="bench-results-")
+    if args.workdir:
+        os.makedirs(workdir, exist_ok=True)
     os.environ.setdefault("SURVEYAPP_INSTANCE", workdir)
     if args.measure:
         print(json.dumps(measure(args.database_url, args.measure, json.loads(args.ids))))
@@ -224,11 +279,15 @@ def main() -> None:
         for responses, shape in sizes:
             url = base_url.format(responses=responses)
             started = time.perf_counter()
-            ids = build(url, responses, shape, tuple(args.drop_index))
+            reuse = (Path(workdir) / f"bench-{responses}.ids.json"
+                     if args.workdir and name == "sqlite" and not args.drop_index else None)
+            if reuse is not None and not (Path(workdir) / f"bench-{responses}.db").exists():
+                reuse.unlink(missing_ok=True)  # the ids of a database that is gone: seed again
+            ids = build(url, responses, shape, tuple(args.drop_index), reuse)
             print(f"<!-- {name}: seeded {responses} responses in {time.perf_counter() - started:.0f} s -->", flush=True)
             if args.explain:
                 print(f"```\n{name}, {responses:,} responses:\n{explain(url, ids['round'])}\n```", flush=True)
-            for page in PAGES:
+            for page in ([] if args.no_precompute else ["precompute"]) + list(PAGES):
                 row = in_child(url, page, ids)
                 print(f"| {name} | {responses:,} | {shape[0] * shape[1] * shape[2]} | {page} | {row['cold']:.3f} | "
                       f"{row['warm']:.3f} | {row['bytes'] / 1024:.0f} |", flush=True)

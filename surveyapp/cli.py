@@ -291,5 +291,32 @@ def import_surveyxact(file, code, version, name, opens, closes, unit_variable, m
     click.echo(f"imported round {round_.id}: {len(plan.respondents)} responses")
 
 
+@click.command("precompute-results")
+@click.option("--round", "round_id", type=int, help="Only this round (default: every closed round).")
+@with_appcontext
+@_needs_database
+def precompute_results(round_id: int | None) -> None:
+    """Count closed rounds and store their breakdowns once for every worker (for cron: safe to run again).
+
+    Prints one line per round: round_id,responses,stored|small|open,seconds."""
+    import time
+
+    from .models import Round
+    from .services.results import precompute
+
+    if round_id is not None:
+        round_ = db.session.get(Round, round_id) if 0 < round_id < 2**31 else None
+        if round_ is None:
+            raise click.ClickException(f"there is no round {round_id}")
+        rounds = [round_]
+    else:
+        rounds = precompute.closed_rounds()
+    for round_ in rounds:
+        started = time.perf_counter()
+        state = "open" if round_.status() != "closed" else ("stored" if precompute.precompute(round_) else "small")
+        click.echo(f"{round_.id},{precompute.responses_of(round_)},{state},{time.perf_counter() - started:.1f}")
+        db.session.rollback()  # the stored rows are committed on their own; let the next round start afresh
+
+
 COMMANDS = [init_db, seed_demo, create_user, list_links, make_posters, import_units, create_codes, create_token,
-            import_surveyxact]
+            import_surveyxact, precompute_results]

@@ -105,3 +105,30 @@ def test_a_small_closed_round_is_counted_directly(make_round, org, monkeypatch):
     clear_cache()
     load_round(round_)
     assert db.session.get(RoundCount, round_.id) is None
+
+
+def test_a_worker_keeps_a_shared_round_for_a_while_then_looks_at_its_answers_again(make_round, org, monkeypatch):
+    round_ = _closed_round(make_round, org)
+    clear_cache()
+    first = load_round(round_)
+    with count_queries() as again:
+        assert load_round(round_) is first
+    assert again[0] == 0  # not even the fingerprint's scan of the round's responses
+    doomed = db.session.scalar(select(Response.id).where(Response.unit_id == org["H-A2"].id).limit(1))
+    db.session.execute(delete(Answer).where(Answer.response_id == doomed))
+    db.session.execute(delete(Response).where(Response.id == doomed))
+    db.session.commit()
+    assert load_round(round_).respondents[org["H-A2"].id] == 5  # within ROUND_DATA_SECONDS: as it was
+    monkeypatch.setattr(counts, "ROUND_DATA_SECONDS", 0)
+    assert load_round(round_).respondents[org["H-A2"].id] == 4
+
+
+def test_an_open_round_is_counted_on_every_view(make_round, org):
+    round_ = make_round(units=list(org.values()))
+    add_responses(round_, org["H-A1"], tryg(4, 5))
+    db.session.commit()
+    clear_cache()
+    assert load_round(round_).respondents[org["H-A1"].id] == 2
+    add_responses(round_, org["H-A1"], tryg(3))
+    db.session.commit()
+    assert load_round(round_).respondents[org["H-A1"].id] == 3

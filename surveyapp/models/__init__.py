@@ -13,7 +13,7 @@ from .audits import (
 from .org import LEVELS, Unit
 from .plans import HIGHLIGHT_SIDES, STATUSES, ActionPlan, Intervention, InterventionNote, InterventionStatus, intervention_items
 from .questionnaires import AUDIENCES, ITEM_KINDS, AnswerScale, Item, Questionnaire, ScaleOption
-from .responses import Answer, Response, RoundCount, RoundCountValue
+from .responses import Answer, Response, RoundCount, RoundCountValue, RoundSummary
 from .rounds import LINK_KINDS, CollectionLink, Round, round_units
 from .users import ROLES, ApiToken, User, user_units
 
@@ -24,5 +24,5 @@ __all__ = [
     "intervention_items",
     "AUDIENCES", "ITEM_KINDS", "LEVELS", "LINK_KINDS", "ROLES",
     "Answer", "AnswerScale", "ApiToken", "ChangeLogEntry", "Invitation", "CollectionLink", "Item", "Questionnaire", "Response",
-    "Round", "RoundCount", "RoundCountValue", "ScaleOption", "Unit", "User", "round_units", "user_units",
+    "Round", "RoundCount", "RoundCountValue", "RoundSummary", "ScaleOption", "Unit", "User", "round_units", "user_units",
 ]

@@ -79,3 +79,17 @@ class RoundCountValue(db.Model):
     item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"))
     value: Mapped[int | None]
     count: Mapped[int]
+
+
+class RoundSummary(db.Model):
+    """A grouped result of a closed round beyond its counts (SAQ scale sums per afsnit, background groups),
+    made once and shared by every worker and instance like RoundCount. `name` says what was asked;
+    `fingerprint` names the answers it was made from (a mismatch: made again)."""
+
+    __tablename__ = "round_summary"
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("survey_round.id", ondelete="CASCADE"), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    #: The rows as JSON: a list of lists of numbers (None for not applicable or not answered).
+    data: Mapped[str] = mapped_column(Text)

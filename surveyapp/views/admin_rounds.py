@@ -14,6 +14,7 @@ from ..services.admin import rounds as rounds_admin
 from ..services.admin.rounds import RoundError
 from ..services.collection.links import link_url
 from ..services.collection.responses import today_local
+from ..services.results import precompute
 from .admin import bp, for_coordinators
 
 
@@ -163,7 +164,12 @@ def round_close(round_id: int):
     round_ = rounds_admin.get_round(current_user, round_id) or abort(404)
     if not ActionForm().validate_on_submit():
         abort(400)
-    return _act(round_id, lambda: rounds_admin.close_early(current_user, round_), lambda _r: _("The round is closed."))
+    was_open = round_.status() == "open"
+    response = _act(round_id, lambda: rounds_admin.close_early(current_user, round_),
+                    lambda _r: _("The round is closed."))
+    if was_open and round_.status() == "closed":  # committed: count the final data now, not at the first view
+        precompute.precompute_after_close(round_)
+    return response
 
 
 @bp.post("/rounds/<int:round_id>/reopen")

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -32,7 +33,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import selectinload
 
 from ...extensions import db
-from ...models import (Answer, AnswerScale, Item, Response, Round, RoundCount, RoundCountValue, Unit,
+from ...models import (Answer, AnswerScale, Item, Response, Round, RoundCount, RoundCountValue, RoundSummary, Unit,
                        round_units)
 from ...scoring import (ItemSpec, Score, Tally, attribute_suppress, dimension_tallies, roll_up, score, suppress,
                         tally_values)
@@ -41,6 +42,8 @@ logger = logging.getLogger(__name__)
 #: Closed rounds with at least this many responses have their counts stored and shared (`shared_counts`);
 #: smaller ones count in milliseconds, and storing would cost more than it saves.
 SHARED_FROM = 2000
+#: How long a worker keeps a shared closed round's counted data without looking at its answers (`load_round`).
+ROUND_DATA_SECONDS = 60
 
 #: The top of the suppression tree: the round's total over all sygehuse.
 ROOT = -1
@@ -112,6 +115,9 @@ class RoundData:
     #: item code or dimension -> the units whose cell of it is hidden (groups in `hidden`, plus attribute
     #: disclosure: see scoring.attribute_suppress).
     hidden_cells: dict[str, frozenset[int]] = field(default_factory=dict)
+    #: A closed round of at least SHARED_FROM responses: its counts and breakdowns are made once over the
+    #: whole round and stored for every worker (`shared_counts`, `summaries.stored_rows`).
+    shared: bool = False
 
     def children(self, unit_id: int) -> list[int]:
         return [u for u in self.order if self.units[u].parent_id == unit_id]
@@ -165,6 +171,7 @@ def clear_cache() -> None:
     with db.engine.begin() as connection:
         connection.execute(delete(RoundCountValue))
         connection.execute(delete(RoundCount))
+        connection.execute(delete(RoundSummary))
 
 
 def units_of_round(round_id: int, extra: Iterable[int]) -> tuple[dict[int, UnitInfo], list[int]]:
@@ -220,7 +227,28 @@ def load_round(round_: Round, within: set[int] | None = None, items: list[Item] 
     `within` (a set closed downwards, such as `visible_unit_ids(user)` or a unit's subtree) limits the
     counting to the afsnit in it; suppression still looks at every unit's respondents. `items` may pass
     the round's questionnaire items when the caller has them already.
+
+    A shared closed round (its answers final, its counts stored) is kept per worker for ROUND_DATA_SECONDS:
+    even its fingerprint is a scan of every response of the round (about 50 ms at a million), on every view.
+    Within that time a renamed unit or a deleted response shows the old data; after it, the fingerprint
+    decides as always.
     """
+    closed = round_.status() == "closed"
+    key = ((str(db.engine.url), "round data", round_.id, round_.questionnaire_id, round_.min_group, round_.target,
+            round_.closes_at), frozenset(within) if within is not None else None)
+    hit = _CACHE.get(key) if closed else None
+    if hit is not None and time.monotonic() - hit[0] < ROUND_DATA_SECONDS:
+        _CACHE.move_to_end(key)
+        return hit[1]
+    data = _count_round(round_, within, items)
+    if data.shared:
+        _CACHE[key] = (time.monotonic(), data)
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return data
+
+
+def _count_round(round_: Round, within: set[int] | None, items: list[Item] | None) -> RoundData:
     if items is None:
         items = questionnaire_items(round_.questionnaire_id)
     specs = {item.id: item_spec(item) for item in items if item.kind == "scale"}
@@ -258,7 +286,7 @@ def load_round(round_: Round, within: set[int] | None = None, items: list[Item] 
                      tallies, hidden, dimensions,
                      complete=frozenset(u for u in units if not uncounted.get(u)),
                      item_ids={spec.code: item_id for item_id, spec in specs.items()}, fingerprint=fingerprint,
-                     released=released, hidden_cells=hidden_cells)
+                     released=released, hidden_cells=hidden_cells, shared=shared)
 
 
 def cells_to_hide(units: dict[int, UnitInfo], tallies: dict[int, dict[str, Tally]], hidden: frozenset[int],
@@ -305,13 +333,16 @@ def round_fingerprint(round_id: int, respondents_by_leaf: dict[int, int]) -> tup
             tuple(newest) if newest else None)
 
 
-def cached(fingerprint: tuple, question: tuple, compute):
-    """compute(), remembered for this fingerprint and question."""
+def cached(fingerprint: tuple, question: tuple, compute, keep=lambda value: True):
+    """compute(), remembered for this fingerprint and question (unless `keep(value)` says no)."""
     key = (fingerprint, question)
     if key in _CACHE:
         _CACHE.move_to_end(key)
         return _CACHE[key]
-    value = _CACHE[key] = compute()
+    value = compute()
+    if not keep(value):
+        return value
+    _CACHE[key] = value
     while len(_CACHE) > _CACHE_SIZE:
         _CACHE.popitem(last=False)
     return value
