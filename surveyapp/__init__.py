@@ -57,9 +57,11 @@ def _init_extensions(app: Flask) -> None:
 
 def _init_jinja(app: Flask) -> None:
     from .i18n import LANGUAGE_NAMES, allowed_languages, text_direction
+    from .services.results.charts import result_words
 
     app.jinja_env.globals.update(
         get_locale=get_locale,
+        result_words=result_words,
         language_names=LANGUAGE_NAMES,
         allowed_languages=allowed_languages,
         text_direction=text_direction,

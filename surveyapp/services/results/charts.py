@@ -1,7 +1,8 @@
 """The results' charts with translated, Babel-formatted texts; the PDF export can call the same functions."""
 from __future__ import annotations
 
-from flask_babel import format_date
+from flask import g
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
@@ -99,3 +100,15 @@ def history_chart(history: History, labels: dict[str, str], target: float, for_s
     shape = {"width": 900, "plot_height": 220, "wrap": 110} if for_slide else {}
     return Markup(line_chart(series, x_labels, target, title, _("Target %(target)s", target=percent(target, 0)),
                              tick_text=lambda v: percent(v, 0), **shape))
+
+
+def result_words(min_group: int) -> dict[str, str]:
+    """The words of a result cell (templates/coordinator/results_macros.html), translated once per request: a
+    dashboard of 300 afsnit has over a thousand cells, and a gettext call costs more than the rest of a cell."""
+    key = (min_group, str(get_locale()))
+    cache = g.setdefault("result_words", {})
+    if key not in cache:
+        cache[key] = {"hidden": _("hidden: fewer than %(n)s respondents", n=min_group), "empty": _("no answers"),
+                      "met": _("meets the target"), "missed": _("below the target"), "item": _("Item %(n)s"),
+                      "points": _("points"), "more": _("more than chance"), "chance": _("could be chance")}
+    return cache[key]
