@@ -155,10 +155,11 @@ def test_audits_outside_the_users_scope_are_not_found(client, login_as, make_org
     assert refused.status_code == 200  # not a choice the form offers
 
 
-def record_finished(ward, user, shares: list[float], template="isbar-vagtoverlevering"):
+def record_finished(ward, user, shares: list[float], template="isbar-vagtoverlevering", first=date(2026, 1, 1)):
+    """A finished audit per share, 30 days apart from `first`, each with that share of correct samples."""
     template = audit_templates.find(template)
     for index, share in enumerate(shares):
-        audit = audits.start_audit(template, ward, user, date(2026, 1, 1) + timedelta(days=30 * index))
+        audit = audits.start_audit(template, ward, user, first + timedelta(days=30 * index))
         correct = round(share * template.sample_size)
         for number in range(1, template.sample_size + 1):
             answer = "yes" if number <= correct else "no"

@@ -1,6 +1,6 @@
 """Every coordinator, admin and audit page on a laptop (1366 x 900) and a phone (390 x 844): no page wider
 than its viewport, and axe-core (WCAG 2.1 AA) at zero violations."""
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 from playwright.sync_api import Browser
@@ -9,6 +9,7 @@ from surveyapp.extensions import db
 from tests.browser.axe import axe_violations
 from tests.conftest import PASSWORD
 from tests.results_helpers import add_responses
+from tests.test_audits import record_finished
 
 VIEWPORTS = {"laptop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
 
@@ -35,20 +36,7 @@ def demo(make_org, make_round, make_user):
 
 def _finished_audits(ward, user):
     """A year of monthly audits of one ward, for the run chart page."""
-    from datetime import date, timedelta
-
-    from surveyapp.services.audits import recording as audits
-    from surveyapp.services.audits import templates as audit_templates
-
-    template = audit_templates.find("isbar-vagtoverlevering")
-    for index, share in enumerate((0.6, 0.5, 0.3, 0.3, 0.5, 0.8, 0.9, 0.6, 1.0, 0.6, 0.6, 0.9)):
-        audit = audits.start_audit(template, ward, user, date(2026, 1, 6) + timedelta(days=30 * index))
-        correct = round(share * template.sample_size)
-        for number in range(1, template.sample_size + 1):
-            answer = "yes" if number <= correct else "no"
-            audits.save_sample(audit, number, {c.id: answer for c in template.criteria}, None)
-        audits.finish(audit, None)
-    db.session.commit()
+    record_finished(ward, user, [0.6, 0.5, 0.3, 0.3, 0.5, 0.8, 0.9, 0.6, 1.0, 0.6, 0.6, 0.9], first=date(2026, 1, 6))
 
 
 def _pages(org, closed, live) -> list[str]:
