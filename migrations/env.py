@@ -1,9 +1,16 @@
 import logging
+import sqlite3
+import sys
+from contextlib import closing
+from datetime import datetime, timezone
 from logging.config import fileConfig
 
 from flask import current_app
 
 from alembic import context
+from alembic.migration import MigrationContext
+
+from surveyapp import migrating
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -91,6 +98,9 @@ def run_migrations_online():
         conf_args["process_revision_directives"] = process_revision_directives
 
     connectable = get_engine()
+    if connectable.dialect.name == "sqlite":
+        _run_sqlite(connectable.url.render_as_string(hide_password=False), conf_args)
+        return
 
     with connectable.connect() as connection:
         context.configure(
@@ -102,6 +112,50 @@ def run_migrations_online():
         with context.begin_transaction():
             context.run_migrations()
 
+
+def _current_revision(path):
+    """The revision a SQLite file is at, read without migrating; None for a new or empty file."""
+    if path is None or not path.exists() or path.stat().st_size == 0:
+        return None
+    with closing(sqlite3.connect(path)) as connection:
+        try:
+            row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+        except sqlite3.OperationalError:
+            return None
+    return row[0] if row else None
+
+
+def _run_sqlite(url, conf_args):
+    """All migrations in one transaction with foreign keys off, checked before commit, on a file copied
+    aside first; on any failure the copy is put back and the error re-raised (surveyapp/migrating.py)."""
+    path = migrating.sqlite_path(url)
+    current = _current_revision(path)
+    backup = None
+    if current is not None and current != context.script.get_current_head():
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S")
+        backup = path.with_name(f"{path.name}.before-upgrade-{current}-{stamp}")
+        migrating.copy_database(path, backup)
+    engine = migrating.sqlite_migration_engine(url)
+    try:
+        with engine.connect() as connection, connection.begin():
+            for repair in migrating.repair_interrupted_batch(connection):
+                logger.warning("repaired an interrupted earlier upgrade: %s", repair)
+            context.configure(connection=connection, target_metadata=get_metadata(),
+                              transactional_ddl=True, **conf_args)
+            context.run_migrations()
+            migrating.check_foreign_keys(connection)
+            reached = MigrationContext.configure(connection).get_current_revision()
+    except Exception as exc:
+        if backup is not None:
+            migrating.copy_database(backup, path)
+        kept = f"; a copy from before the attempt is at {backup}" if backup else ""
+        print(f"surveyapp: the upgrade failed and changed nothing ({exc}){kept}", file=sys.stderr)
+        raise
+    finally:
+        engine.dispose()
+    if backup is not None:
+        print(f"surveyapp: upgraded {path} from {current} to {reached}; the database as it was before "
+              f"is kept at {backup}", file=sys.stderr)
 
 if context.is_offline_mode():
     run_migrations_offline()

@@ -9,6 +9,9 @@ from flask_babel import get_locale
 from . import config
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
+#: The release (CHANGELOG.md says what an operator does to upgrade to it); /healthz and `flask version` say it.
+__version__ = "2026.12.2"
+
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app: settings, extensions, database hooks, blueprints, commands."""

@@ -41,6 +41,14 @@ def _public_url_note() -> None:
                    err=True)
 
 
+@click.command("version")
+def show_version() -> None:
+    """Print the release this installation runs (Flask's own --version names Flask and Python)."""
+    from . import __version__
+
+    click.echo(f"surveyapp {__version__}")
+
+
 @click.command("init-db")
 @with_appcontext
 def init_db() -> None:
@@ -318,5 +326,5 @@ def precompute_results(round_id: int | None) -> None:
         db.session.rollback()  # the stored rows are committed on their own; let the next round start afresh
 
 
-COMMANDS = [init_db, seed_demo, create_user, list_links, make_posters, import_units, create_codes, create_token,
+COMMANDS = [show_version, init_db, seed_demo, create_user, list_links, make_posters, import_units, create_codes, create_token,
             import_surveyxact, precompute_results]

@@ -1,5 +1,7 @@
 """Operator edges of the CLI: units for a new user, one clear line and exit 1 for every error (also before
 init-db), missing rounds and folders refused before any work."""
+from pathlib import Path
+
 import pytest
 
 from surveyapp.extensions import db
@@ -60,3 +62,12 @@ def test_import_units_reports_every_error_in_one_run(runner, tmp_path):
     assert result.exit_code == 1
     errors = [line for line in result.output.splitlines() if line.startswith(str(path))]
     assert [e.split(":")[1] for e in errors] == ["4", "5", "6"], result.output
+
+
+def test_release_version_is_reported_by_healthz_and_the_cli(client, runner):
+    from surveyapp import __version__
+
+    changelog = (Path(__file__).resolve().parent.parent / "CHANGELOG.md").read_text()
+    assert f"## {__version__} " in changelog, "every release has a CHANGELOG entry"
+    assert client.get("/healthz").get_json() == {"status": "ok", "version": __version__}
+    assert runner.invoke(args=["version"]).output == f"surveyapp {__version__}\n"

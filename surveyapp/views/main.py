@@ -19,4 +19,6 @@ def index():
 
 @bp.get("/healthz")
 def health():
-    return {"status": "ok"}
+    from .. import __version__
+
+    return {"status": "ok", "version": __version__}

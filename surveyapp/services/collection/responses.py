@@ -190,8 +190,10 @@ def stored_key(idempotency_key: str) -> str:
 
 
 def find_by_key(idempotency_key: str) -> Response | None:
-    """The response a form with this key stored, if any."""
-    return db.session.scalar(select(Response).where(Response.idempotency_key == stored_key(idempotency_key)))
+    """The response a form with this key stored, if any; also one stored by a release before 2026.12.0, which
+    kept the key itself (migration e1a7c0de2b11 hashes those it finds)."""
+    keys = (stored_key(idempotency_key), idempotency_key)
+    return db.session.scalar(select(Response).where(Response.idempotency_key.in_(keys)).limit(1))
 
 
 def already_stored(link: CollectionLink | None, idempotency_key: str | None) -> bool:
