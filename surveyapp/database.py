@@ -16,6 +16,8 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 #: The first wait before another try; it doubles with every try (with jitter, so queued writers spread out).
 FIRST_BACKOFF_SECONDS = 0.2
+#: A respondent's write gives up within this many seconds (nginx's proxy_read_timeout is 60 s by default).
+WRITE_BUDGET_SECONDS = 40
 #: SQLite's result codes for a lock that could not be had (SQLITE_BUSY and its extended codes, SQLITE_LOCKED).
 LOCK_ERRORS = ("SQLITE_BUSY", "SQLITE_LOCKED")
 
@@ -53,14 +55,16 @@ def is_lock_timeout(error: OperationalError) -> bool:
 
 def commit_with_retries(work: Callable[[], T], tries: int | None = None) -> T:
     """Run `work` (which adds and flushes) and commit; if SQLite's write lock outlasts the busy timeout, roll
-    back, wait and run it again, `tries` times in all (SURVEYAPP_WRITE_TRIES). Raise DatabaseBusy when every
-    try met the lock.
+    back, wait and run it again, up to `tries` times in all (SURVEYAPP_WRITE_TRIES). Raise DatabaseBusy when
+    every try met the lock.
 
-    Each try waits at most the busy timeout for the lock, so the whole takes at most `tries` busy timeouts
-    and a second or two of backoff. `work` must be safe to run again after a rollback: the respondent's
-    write is, by its one-time key.
+    Each try waits at most the busy timeout for the lock, and no try starts that could end after
+    WRITE_BUDGET_SECONDS, so the respondent hears back before a proxy gives up on the request. `work` must be
+    safe to run again after a rollback: the respondent's write is, by its one-time key.
     """
     tries = max(1, tries or current_app.config.get("SURVEYAPP_WRITE_TRIES", 3))
+    busy_seconds = current_app.config.get("SURVEYAPP_SQLITE_BUSY_TIMEOUT_MS", 5000) / 1000
+    deadline = time.monotonic() + WRITE_BUDGET_SECONDS
     attempt = 1
     while True:
         try:
@@ -71,8 +75,9 @@ def commit_with_retries(work: Callable[[], T], tries: int | None = None) -> T:
             db.session.rollback()
             if not is_lock_timeout(error):
                 raise
-            if attempt == tries:
-                logger.warning("database write lock still taken after %d tries", tries)
+            backoff = FIRST_BACKOFF_SECONDS * 2 ** (attempt - 1) * random.uniform(0.5, 1.5)
+            if attempt == tries or time.monotonic() + backoff + busy_seconds > deadline:
+                logger.warning("database write lock still taken after %d tries", attempt)
                 raise DatabaseBusy() from error
-        time.sleep(FIRST_BACKOFF_SECONDS * 2 ** (attempt - 1) * random.uniform(0.5, 1.5))
+        time.sleep(backoff)
         attempt += 1
