@@ -5,14 +5,13 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
-# The public URL in QR codes and links: on 0.0.0.0 (every interface) the machine's name, never 0.0.0.0.
-PUBLIC_HOST := $(if $(filter 0.0.0.0 ::,$(HOST)),$(shell hostname -f 2>/dev/null || hostname),$(HOST))
-export SURVEYAPP_PUBLIC_URL ?= http://$(PUBLIC_HOST):$(PORT)
 # gunicorn's concurrency; the app sizes its connection pool and SQLite's busy timeout from the same numbers.
+# `make run` has no nginx in front: a client that trickles its request holds a gthread thread until it is
+# done, so it runs 16 threads a worker (32 requests at once) where a few slow phones leave room for the rest.
 export SURVEYAPP_WORKERS ?= 2
-export SURVEYAPP_THREADS ?= 4
+export SURVEYAPP_THREADS ?= 16
 
-.PHONY: run test bench bench-results bench-exports translations static messages clean-db
+.PHONY: run run-preflight test bench bench-results bench-exports translations static messages clean-db
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -31,17 +30,27 @@ translations: $(VENV)/.installed
 static: $(VENV)/.installed
 	$(PY) -m surveyapp.staticfiles
 
+# Before anything is installed or started: a taken port, or no address phones can reach on HOST=0.0.0.0, is
+# one line and exit 1 (tools/run_preflight.py; system python3, as .venv may not exist yet).
+# $(error) keeps it one line: a failing recipe line would add make's own "*** Error 1" line.
+run-preflight:
+	$(eval PREFLIGHT_ERROR := $(shell python3 tools/run_preflight.py "$(HOST)" "$(PORT)" 2>&1 >/dev/null))
+	$(if $(PREFLIGHT_ERROR),$(error $(PREFLIGHT_ERROR)))
+
 run: export SURVEYAPP_ORGANISATION ?= NSR-sygehusene
-run: translations static
+run: run-preflight translations static
+	@bash .ci/system-deps runtime
 	@if [ -z "$$DATABASE_URL" ] && [ ! -f instance/surveyapp.db ]; then \
 		$(FLASK) init-db && $(FLASK) seed-demo > instance/demo-login.txt && grep -v 'demo login' instance/demo-login.txt; \
 	else \
 		$(FLASK) init-db >/dev/null; \
 	fi
-	@echo; echo "surveyapp: serving on $(HOST):$(PORT); public URL (QR codes, links): $$SURVEYAPP_PUBLIC_URL/"
-	@echo "  (set SURVEYAPP_PUBLIC_URL to change it)"; grep 'demo login' instance/demo-login.txt || true; echo
-	@# No access log: it would pair an IP address and a time with /s/<slug> (anonymity).
-	$(VENV)/bin/gunicorn --workers $(SURVEYAPP_WORKERS) --threads $(SURVEYAPP_THREADS) --bind $(HOST):$(PORT) \
+	@# The public URL in QR codes and links: SURVEYAPP_PUBLIC_URL, else on 0.0.0.0 the machine's primary IP
+	@# address (never its host name, which phones cannot resolve), else http://HOST:PORT.
+	@url=$$(python3 tools/run_preflight.py "$(HOST)" "$(PORT)") || exit 1; export SURVEYAPP_PUBLIC_URL=$$url; \
+	echo; echo "surveyapp: serving on $(HOST):$(PORT); public URL (QR codes, links): $$url/"; \
+	echo "  (set SURVEYAPP_PUBLIC_URL to change it)"; grep 'demo login' instance/demo-login.txt 2>/dev/null || true; echo; \
+	exec $(VENV)/bin/gunicorn --workers $(SURVEYAPP_WORKERS) --threads $(SURVEYAPP_THREADS) --bind $(HOST):$(PORT) \
 		--control-socket instance/gunicorn-$(PORT).ctl app:app
 
 test: $(VENV)/.installed-dev translations static

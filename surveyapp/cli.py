@@ -17,6 +17,7 @@ from .models import ROLES
 from .services import questionnaires, users
 from .services.audits import templates as audit_templates
 from .services.collection import links, responses
+from .services.collection.materials import RoundClosed, require_printable
 from .services.demo import seed as demo
 
 
@@ -140,6 +141,14 @@ def list_links(round_id: int | None) -> None:
         writer.writerow([rid, code, audience, unit_code, kind, links.link_url(slug)])
 
 
+def _require_printable(round_) -> None:
+    """One line and exit 1 for a closed round, before any note or work: it gets no posters or codes."""
+    try:
+        require_printable(round_)
+    except RoundClosed as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
 @click.command("posters")
 @click.option("--round", "round_id", required=True, type=int, help="The round whose afsnit get a poster each.")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, writable=True),
@@ -158,6 +167,7 @@ def make_posters(round_id: int, out: str, codes: bool) -> None:
     round_ = db.session.get(Round, round_id) if 0 < round_id < 2**31 else None
     if round_ is None:
         raise click.ClickException(f"there is no round {round_id}")
+    _require_printable(round_)
     _public_url_note()
     try:
         data = posters.pack_pdf(round_, with_codes=codes)
@@ -218,6 +228,7 @@ def create_codes(round_id: int, unit_code: str, count: int) -> None:
     round_ = db.session.get(Round, round_id) if 0 < round_id < 2**31 else None
     if round_ is None:
         raise click.ClickException(f"no round with id {round_id}")
+    _require_printable(round_)
     _public_url_note()
     unit = db.session.scalar(select(Unit).where(Unit.code == unit_code))
     if unit is None:

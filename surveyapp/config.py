@@ -26,16 +26,18 @@ def _secret_key(instance_path: Path) -> str:
     return path.read_text().strip()
 
 
-def engine_options(database_url: str, workers: int, threads: int) -> dict:
+def engine_options(database_url: str, workers: int, threads: int, busy_timeout_ms: int | None = None) -> dict:
     """Pool and lock waits sized from the server's concurrency (SURVEYAPP_WORKERS × SURVEYAPP_THREADS).
 
     A request holds one connection (see frozen_questionnaire), so a worker needs one per thread, plus the
     overflow for the odd extra (health checks, a CLI command in the same process). SQLite lets one writer in
     at a time: every thread of every worker may queue behind it, each holding the lock for a short write, so
-    the busy timeout grows with the number of threads that can wait (5 s at least, 30 s at most)."""
+    the busy timeout grows with the number of threads that can wait (5 s at least, 30 s at most), unless
+    `busy_timeout_ms` (SURVEYAPP_SQLITE_BUSY_TIMEOUT_MS) names it."""
     options: dict = {"pool_pre_ping": True}
     if database_url.startswith("sqlite"):
-        options["connect_args"] = {"timeout": sqlite_busy_timeout(workers, threads) / 1000}
+        busy = busy_timeout_ms or sqlite_busy_timeout(workers, threads)
+        options["connect_args"] = {"timeout": busy / 1000}
         if ":memory:" in database_url or database_url in ("sqlite://", "sqlite:///"):
             return options
     options.update(pool_size=threads + 1, max_overflow=threads, pool_timeout=30)
@@ -54,11 +56,16 @@ def from_environment(instance_path: Path, given: dict) -> dict:
     database_url = given.get("SQLALCHEMY_DATABASE_URI") or os.environ.get("DATABASE_URL", default_db)
     workers = int(os.environ.get("SURVEYAPP_WORKERS", "2"))
     threads = int(os.environ.get("SURVEYAPP_THREADS", "4"))
+    busy_timeout = int(given.get("SURVEYAPP_SQLITE_BUSY_TIMEOUT_MS")
+                       or os.environ.get("SURVEYAPP_SQLITE_BUSY_TIMEOUT_MS") or sqlite_busy_timeout(workers, threads))
     return {
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SURVEYAPP_WORKERS": workers,
         "SURVEYAPP_THREADS": threads,
-        "SQLALCHEMY_ENGINE_OPTIONS": engine_options(database_url, workers, threads),
+        "SURVEYAPP_SQLITE_BUSY_TIMEOUT_MS": busy_timeout,
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options(database_url, workers, threads, busy_timeout),
+        # A respondent's write tries this often when SQLite's write lock outlasts the busy timeout.
+        "SURVEYAPP_WRITE_TRIES": int(os.environ.get("SURVEYAPP_WRITE_TRIES", "3")),
         "SECRET_KEY": given.get("SECRET_KEY") or _secret_key(instance_path),
         "SURVEYAPP_MIN_GROUP": int(os.environ.get("SURVEYAPP_MIN_GROUP", "5")),
         "SURVEYAPP_TARGET": float(os.environ.get("SURVEYAPP_TARGET", "0.80")),

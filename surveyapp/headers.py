@@ -9,8 +9,11 @@ CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'se
                            "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
                            "form-action 'self'; frame-ancestors 'none'")
 
-#: Pages behind the login (results, downloads, PDF reports, administration): never kept by a browser or proxy.
-PRIVATE_BLUEPRINTS = frozenset({"coordinator", "downloads", "posters", "audits", "admin", "account", "api", "auth"})
+#: The blueprints open to anyone: the start page and the respondent pages (which say themselves what may be
+#: kept: answer pages never, QR codes a day). Every other blueprint is behind the login (results, plans,
+#: downloads, PDF reports, administration), so a new one is private from the start: never kept by a browser or
+#: proxy.
+PUBLIC_BLUEPRINTS = frozenset({"main", "respond"})
 
 
 def security_headers(response):
@@ -21,7 +24,7 @@ def security_headers(response):
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    if request.blueprint in PRIVATE_BLUEPRINTS:
+    if request.blueprint is not None and request.blueprint not in PUBLIC_BLUEPRINTS:
         headers["Cache-Control"] = "no-store"
     return response
 

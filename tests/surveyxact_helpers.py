@@ -1,6 +1,8 @@
 """SurveyXact dataset exports built with openpyxl in the layout SurveyXact writes (see the README)."""
 import io
 import random
+import re
+import zipfile
 from dataclasses import dataclass, field
 
 from openpyxl import Workbook
@@ -118,6 +120,21 @@ def workbook(rows: list[Row], questions=QUESTIONS, sheets=("Labels", "Variables"
                 sheet.append([f"q{n}", variable, "Closed", "Single", text, value, label])
     out = io.BytesIO()
     book.save(out)
+    return out.getvalue()
+
+
+def with_dimension_a1(data: bytes) -> bytes:
+    """The workbook with every sheet declaring its size as `<dimension ref="A1"/>`, as SurveyXact writes it
+    whatever the sheet holds (openpyxl writes the true size)."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", info.filename):
+                content, count = re.subn(rb'<dimension ref="[^"]*"\s*/>', b'<dimension ref="A1"/>', content)
+                assert count == 1, info.filename
+            target.writestr(info, content)
     return out.getvalue()
 
 

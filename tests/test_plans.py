@@ -265,3 +265,19 @@ def test_annual_report_on_screen_and_as_pdf_with_highlights_and_the_shortfall(cl
         assert "Huddle hver morgen" in text and "Tavlemøde" in text and "9 af 10 korrekte" in text
         assert "Måling 2026" in text and "mål 80 %" in text.replace("\xa0", " ")
     assert client.get("/handlingsplaner/aarsrapport/H-B1/2026").status_code == 404
+
+
+def test_no_plan_page_or_annual_report_is_kept_by_a_browser_or_proxy(client, login_as, org, closed_round):
+    login_as("coordinator", units=[org["H"]])
+    plan_id = start_plan(client, closed_round, "H-A1")
+    client.post(f"/handlingsplaner/{plan_id}/indsats/ny", data=intervention_form(closed_round))
+    intervention = db.session.scalar(select(Intervention))
+    urls = [f"/handlingsplaner/{plan_id}", f"/handlingsplaner/{plan_id}/indsats/ny",
+            f"/handlingsplaner/indsats/{intervention.id}/rediger", "/handlingsplaner/verificeret-af-audit",
+            "/handlingsplaner/indsatser.csv", "/handlingsplaner/indsatser.xlsx",
+            f"/handlingsplaner/runde/{closed_round.id}/overblik/H-A", "/handlingsplaner/aarsrapport/H-A1/2026",
+            "/handlingsplaner/aarsrapport/H-A1/2026.pdf"]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response.headers["Cache-Control"] == "no-store", url

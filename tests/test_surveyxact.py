@@ -1,4 +1,6 @@
 """Importing a SurveyXact dataset export as a closed baseline round: matching, errors, writing, the CLI."""
+import io
+import zipfile
 from datetime import date
 
 import pytest
@@ -10,7 +12,7 @@ from surveyapp.models import Answer, ChangeLogEntry, Response, Round
 from surveyapp.services import questionnaires
 from surveyapp.services.admin import surveyxact as importer
 from surveyapp.services.results.counts import clear_cache, round_results
-from tests.surveyxact_helpers import QUESTIONS, Row, expected_counts, random_rows, workbook
+from tests.surveyxact_helpers import QUESTIONS, Row, expected_counts, random_rows, with_dimension_a1, workbook
 
 DOWNLOADS = "/koordinator/download"
 ITEMS = [
@@ -120,6 +122,24 @@ def test_imported_round_counts_equal_the_workbook(app, make_org):
     assert _counted(round_) == expected_counts(rows)
     entry = db.session.scalar(select(ChangeLogEntry).where(ChangeLogEntry.action == "round.import"))
     assert entry.target_id == round_.id and entry.after["respondents"] == 40
+
+
+def test_an_export_whose_sheets_declare_the_size_a1_imports_like_any_other(app, make_org):
+    make_org()
+    rows = random_rows()
+    data = with_dimension_a1(workbook(rows))
+    with zipfile.ZipFile(io.BytesIO(data)) as book:
+        sheets = [name for name in book.namelist() if name.startswith("xl/worksheets/sheet")]
+        assert len(sheets) == 5
+        assert all(b'<dimension ref="A1"/>' in book.read(name) for name in sheets)
+    export = surveyxact.read_export(data)
+    assert len(export.rows) == len(rows) and len(export.questions) == len(QUESTIONS)
+    request = _request(data)
+    plan = importer.plan(request)
+    assert plan.ok, plan.errors
+    round_ = importer.apply(request, plan, None)
+    db.session.commit()
+    assert _counted(round_) == expected_counts(rows)
 
 
 def test_import_keeps_only_afsnit_answers_and_day(app, make_org):

@@ -108,6 +108,9 @@ def as_code(value) -> int | None:
 
 
 def _sheet_rows(sheet) -> list[tuple[int, tuple]]:
+    """The sheet's non-empty rows with their numbers, however large the sheet says it is: SurveyXact declares
+    every sheet as `<dimension ref="A1"/>`, and a read-only worksheet would trust that and yield one cell."""
+    sheet.reset_dimensions()
     rows = []
     for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
         row = tuple(_cell(v) for v in row)

@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, current_app, g, request, stream_with_context, url_for
 
-from ..inputs import db_int
+from ..inputs import DB_INT_MAX, db_int
 from ..extensions import csrf, db
 from ..models import LEVELS, STATUSES
 from ..services.access import NotVisible, round_for
@@ -68,28 +68,50 @@ def _absolute(endpoint: str, **args) -> str:
     return current_app.config["SURVEYAPP_PUBLIC_URL"].rstrip("/") + url_for(endpoint, **args)
 
 
+#: ?after= of the raw responses is a 48-bit pseudonym.
+PSEUDONYM_MAX = 2**48 - 1
+#: ?text= of the raw responses: with free texts ("1", "true") or without ("0", "false").
+TEXT_FLAGS = {"1": True, "true": True, "0": False, "false": False}
+#: ?lang= of the audits: the languages of template names.
+AUDIT_LANGUAGES = ("da", "en")
+
+
+def _bad_request(message: str):
+    """Stop with a 400 whose JSON says which parameter is wrong and what it takes (the OpenAPI document
+    declares the same bounds and enums; tests/test_api_parameters.py holds them to each other)."""
+    abort(_error(400, message))
+
+
 def _limit(maximum: int = MAX_LIMIT) -> int:
-    limit = _int_arg("limit", DEFAULT_LIMIT)
-    if limit is None or not 1 <= limit <= maximum:
-        abort(400)
-    return limit
+    return _int_arg("limit", DEFAULT_LIMIT, minimum=1, maximum=maximum)
 
 
 def _pseudonym(value: str) -> int:
     """`type=` for ?after= of the raw responses: a 48-bit pseudonym, compared in Python, never a database id."""
     number = int(value)
-    if not 0 <= number < 2 ** 48:
+    if not 0 <= number <= PSEUDONYM_MAX:
         raise ValueError(value)
     return number
 
 
-def _int_arg(name: str, default: int | None = None, kind=db_int) -> int | None:
-    """An optional integer query parameter; one that is no number or out of range is a 400."""
+def _int_arg(name: str, default: int | None = None, kind=db_int, minimum: int = 0,
+             maximum: int = DB_INT_MAX) -> int | None:
+    """An optional integer query parameter from `minimum` to `maximum`; anything else is a 400 saying so."""
     if name not in request.args:
         return default
     value = request.args.get(name, type=kind)
-    if value is None:
-        abort(400)
+    if value is None or not minimum <= value <= maximum:
+        _bad_request(f"{name} must be a whole number from {minimum} to {maximum}.")
+    return value
+
+
+def _choice(name: str, choices, default=None):
+    """An optional query parameter that must be one of `choices` when given; anything else is a 400."""
+    if name not in request.args:
+        return default
+    value = request.args[name]
+    if value not in choices:
+        _bad_request(f"{name} must be one of: {', '.join(choices)}.")
     return value
 
 
@@ -114,10 +136,8 @@ def _round(round_id: int):
 
 
 def _level() -> str | None:
-    level = request.args.get("level") or None
-    if level is not None and level not in LEVELS:
-        abort(400)
-    return level
+    """?level=: only rows of that level (afsnit, afdeling, sygehus); all levels when left out."""
+    return _choice("level", LEVELS)
 
 
 def iso(value: datetime) -> str:
@@ -169,8 +189,9 @@ def responses(round_id: int):
     if not g.api_token.can_read_raw:
         return _error(403, "This token may not read raw responses.")
     round_ = _round(round_id)
-    limit, after = _limit(RESPONSES_MAX_LIMIT), _int_arg("after", kind=_pseudonym)
-    with_text = request.args.get("text") in ("1", "true")
+    limit = _limit(RESPONSES_MAX_LIMIT)
+    after = _int_arg("after", kind=_pseudonym, maximum=PSEUDONYM_MAX)
+    with_text = TEXT_FLAGS[_choice("text", tuple(TEXT_FLAGS), default="0")]
     try:
         page = list(iter_raw_responses(round_, g.visible, with_text, after=after, limit=limit + 1))
     except NotReleased:
@@ -186,15 +207,13 @@ def responses(round_id: int):
 def audits():
     """Finished audits with their results, oldest first; ?template=<code> and ?unit=<code> narrow the list."""
     rows = audit_rows(g.visible, request.args.get("template") or None, request.args.get("unit") or None,
-                      lang=request.args.get("lang", "da"))
+                      lang=_choice("lang", AUDIT_LANGUAGES, default="da"))
     return _paginated([audit_dict(row) for row in rows])
 
 
 @bp.get("/action-plans")
 def action_plans():
     """Action plans with their interventions; ?round=<id>, ?unit=<code> and ?status=<status> narrow the list."""
-    status = request.args.get("status") or None
-    if status is not None and status not in STATUSES:
-        abort(400)
+    status = _choice("status", STATUSES)
     round_id = _int_arg("round")  # bounded like every id: a number past 2**31 is a 400, not a 500
     return _paginated(api_plans(g.visible, round_id, request.args.get("unit") or None, status))

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from ..inputs import db_int
 from ..models import LEVELS
 from ..services.access import NotVisible, narrow, round_for, unit_for
+from ..services.collection.materials import printable
 from ..services.results import reports
 from ..services.results.exports import ResultDownload
 from ..services.results.raw import NotReleased, iter_raw_responses, raw_columns
@@ -55,9 +56,10 @@ def round_downloads(round_id: int):
     round_, visible, _unit = _round_and_scope(round_id)
     from .posters import code_cards_form
 
+    prints = printable(round_)
     return render_template("downloads/round.html", round=round_, units=reports.report_units(round_, visible),
-                           levels=LEVELS, can_read_raw=current_user.is_admin,
-                           codes_form=code_cards_form(round_) if current_user.role in ("admin", "coordinator")
+                           levels=LEVELS, can_read_raw=current_user.is_admin, printable=prints,
+                           codes_form=code_cards_form(round_) if prints and current_user.role in ("admin", "coordinator")
                            and round_.questionnaire.audience == "staff" else None)
 
 

@@ -9,6 +9,7 @@ from forms.posters import CodeCardsForm
 from ..extensions import db
 from ..models import CollectionLink, Round, Unit
 from ..services.collection import posters
+from ..services.collection.materials import RoundClosed
 from ..services.collection.responses import create_codes
 from ..services.scopes import can_see, visible_unit_ids
 
@@ -28,6 +29,12 @@ def may_make_codes(user) -> bool:
     return user.role in ("admin", "coordinator")
 
 
+def _refuse_closed(error: RoundClosed):
+    """Back to the round's downloads, saying why: a closed round gets no posters, tents or answer codes."""
+    flash(_("The round is closed and takes no more answers, so there is nothing to print for it."), "error")
+    return redirect(url_for("downloads.round_downloads", round_id=error.round.id), code=303)
+
+
 def _pdf(data: bytes, filename: str) -> Response:
     return Response(data, mimetype="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{filename}"', "Cache-Control": "no-store"})
@@ -41,6 +48,8 @@ def link_poster(link_id: int):
         abort(404)
     try:
         data = posters.poster_pdf(link, request.args.get("size", "a4"))
+    except RoundClosed as error:
+        return _refuse_closed(error)
     except posters.PosterError:
         abort(404)
     return _pdf(data, f"plakat-{link.unit.code}-{request.args.get('size', 'a4')}.pdf")
@@ -55,6 +64,8 @@ def round_pack(round_id: int):
         abort(403)
     try:
         data = posters.pack_pdf(round_, visible_unit_ids(current_user), with_codes=with_codes)
+    except RoundClosed as error:
+        return _refuse_closed(error)
     except posters.PosterError:
         abort(404)
     return _pdf(data, f"plakater-runde-{round_.id}.pdf")
@@ -72,6 +83,8 @@ def code_cards(round_id: int, unit_id: int):
         abort(404)
     try:
         data = posters.code_cards_pdf(round_, unit)
+    except RoundClosed as error:
+        return _refuse_closed(error)
     except posters.PosterError:
         abort(404)
     return _pdf(data, f"svarkoder-{round_.id}-{unit.code}.pdf")
@@ -97,7 +110,10 @@ def create_code_cards(round_id: int):
         flash(next(iter(form.errors.values()))[0], "error")
         return redirect(url_for("downloads.round_downloads", round_id=round_id))
     unit = db.session.get(Unit, form.unit.data)
-    create_codes(round_, unit, form.count.data)
+    try:
+        create_codes(round_, unit, form.count.data)
+    except RoundClosed as error:
+        return _refuse_closed(error)
     db.session.commit()
     flash(_("%(count)s answer codes made for %(unit)s.", count=form.count.data, unit=unit.name), "info")
     return redirect(url_for(".code_cards", round_id=round_id, unit_id=unit.id))

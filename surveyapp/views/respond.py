@@ -16,8 +16,9 @@ from flask_babel import get_locale
 
 from forms.respond import NoCprNumber, make_response_form
 
+from ..database import DatabaseBusy, commit_with_retries
 from ..inputs import db_int
-from ..extensions import db, limiter
+from ..extensions import limiter
 from ..i18n import LANGUAGE_NAMES, PATIENT_LANGUAGES
 from ..services.collection import responses
 from ..services.collection.links import link_url
@@ -35,6 +36,8 @@ KIOSK_RESET_SECONDS = 8
 #: A kiosk's question screen left alone this long (a patient who walked away) returns to the start
 #: (SURVEYAPP_KIOSK_ABANDON_SECONDS).
 KIOSK_ABANDON_SECONDS = 15 * 60
+#: Seconds a respondent is asked to wait before sending again when the database stayed busy (Retry-After).
+RETRY_AFTER_SECONDS = 5
 #: Every respondent form refuses a CPR number in a free text.
 TEXT_VALIDATORS = (NoCprNumber(),)
 
@@ -124,9 +127,23 @@ def _form_class(questionnaire, lang: str):
     return form_class
 
 
-def _render_form(link, form, status: int = 200):
+def _render_form(link, form, status: int = 200, busy: bool = False):
     page = responses.respondent_page(link, _lang())
-    return render_template("respond/form.html", link=link, page=page, form=form), status
+    return render_template("respond/form.html", link=link, page=page, form=form, busy=busy), status
+
+
+def _store(link, form):
+    """Store the form's answers and commit, trying again while SQLite's write lock is held (a resend by the
+    same one-time key stores nothing twice). Raises what `submit_response` raises, and DatabaseBusy."""
+    commit_with_retries(lambda: responses.submit_response(link, form.answers(), form.idempotency_key.data,
+                                                          _lang()))
+
+
+def _send_again(rendered):
+    """The form again, every answer kept, with "send again" (503): the database stayed busy, nothing stored."""
+    response = make_response(rendered)
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 @bp.route("/s/<slug>", methods=["GET", "POST"])
@@ -159,12 +176,13 @@ def answer(slug: str):
     if not form.validate():
         return _render_form(link, form, 422)
     try:
-        responses.submit_response(link, form.answers(), form.idempotency_key.data, _lang())
+        _store(link, form)
     except responses.InvalidAnswers:
         return _invalid(link)
     except responses.LinkUnavailable as error:
         return _unavailable(error)
-    db.session.commit()
+    except DatabaseBusy:
+        return _send_again(_render_form(link, form, 503, busy=True))
     return redirect(url_for(".thanks", slug=slug), code=303)
 
 
@@ -205,12 +223,13 @@ def _patient_answer(link, form, key: str):
         first = form.first_error()
         return _render_step(link, form, step if first is None else first, 422)
     try:
-        responses.submit_response(link, form.answers(), form.idempotency_key.data, _lang())
+        _store(link, form)
     except responses.InvalidAnswers:
         return _invalid(link)
     except responses.LinkUnavailable as error:
         return _unavailable(error)
-    db.session.commit()
+    except DatabaseBusy:
+        return _send_again(_render_step(link, form, step, 503, busy=True))
     return redirect(url_for(".thanks", slug=link.slug, lang=_lang()), code=303)
 
 
@@ -221,9 +240,9 @@ def _render_picker(link):
                            page=responses.respondent_page(link, _lang()), kiosk=link.kind == "kiosk")
 
 
-def _render_step(link, form, step: int, status: int = 200):
+def _render_step(link, form, step: int, status: int = 200, busy: bool = False):
     page = responses.respondent_page(link, _lang())
-    return render_template("respond/patient_step.html", link=link, page=page, form=form, step=step,
+    return render_template("respond/patient_step.html", link=link, page=page, form=form, step=step, busy=busy,
                            count=len(form.items), kiosk=link.kind == "kiosk",
                            abandon_after=current_app.config.get("SURVEYAPP_KIOSK_ABANDON_SECONDS",
                                                                 KIOSK_ABANDON_SECONDS)), status

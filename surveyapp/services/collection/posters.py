@@ -15,10 +15,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ...extensions import db
+from ...formatting import long_date
 from ...i18n import LANGUAGE_NAMES, text_direction
 from ...models import CollectionLink, Item, Questionnaire, Round, Unit
+from ...timeutil import last_day
 from ..pdf import render_pdf
 from .links import link_url
+from .materials import require_printable
 from .qr import qr_matrix
 
 logger = logging.getLogger(__name__)
@@ -44,6 +47,8 @@ class LanguageBlock:
     title: str
     question: str
     call: str
+    #: "Svar senest 28. december 2026": the round's last day (inclusive), in this language.
+    deadline: str = ""
 
 
 @dataclass(frozen=True)
@@ -83,6 +88,8 @@ class CardSheet:
     title: str
     unit_name: str
     cards: list[CodeCard]
+    #: "Svar senest 28. december 2026", in Danish.
+    deadline: str = ""
 
 
 def qr_svg_print(url: str, label: str = "") -> str:
@@ -119,8 +126,15 @@ def _question(questionnaire: Questionnaire) -> Item | None:
     return key[0] if key else next(iter(questionnaire.items), None)
 
 
-def _block(questionnaire: Questionnaire, lang: str) -> LanguageBlock:
+def deadline_text(round_: Round, lang: str = PRINTED_LANGUAGE) -> str:
+    """"Svar senest 28. december 2026": the round's last day (`timeutil.last_day`, inclusive) in `lang`."""
+    with force_locale(lang):
+        return _("Answer by %(date)s", date=long_date(last_day(round_.closes_at), lang))
+
+
+def _block(questionnaire: Questionnaire, lang: str, round_: Round) -> LanguageBlock:
     question = _question(questionnaire)
+    deadline = deadline_text(round_, lang)
     with force_locale(lang):
         if questionnaire.audience == "patient":
             call = _("Scan the QR code with your phone's camera. You answer anonymously.")
@@ -129,7 +143,7 @@ def _block(questionnaire: Questionnaire, lang: str) -> LanguageBlock:
     title = questionnaire.title.get(lang) or questionnaire.text(PRINTED_LANGUAGE)
     text = question.text.get(lang, "") if question is not None else ""
     return LanguageBlock(lang=lang, dir=text_direction(lang), name=LANGUAGE_NAMES.get(lang, lang),
-                         title=title, question="" if text == title else text, call=call)
+                         title=title, question="" if text == title else text, call=call, deadline=deadline)
 
 
 def _unit_path(unit: Unit) -> str:
@@ -144,10 +158,10 @@ def poster_for(link: CollectionLink) -> Poster:
     """The finished data of the poster for a collection link (its round's questionnaire, its afsnit)."""
     questionnaire = link.round.questionnaire
     url = link_url(link.slug)
-    main = _block(questionnaire, PRINTED_LANGUAGE)
+    main = _block(questionnaire, PRINTED_LANGUAGE, link.round)
     others = []
     if questionnaire.audience == "patient":
-        others = [_block(questionnaire, lang) for lang in questionnaire.languages if lang != PRINTED_LANGUAGE]
+        others = [_block(questionnaire, lang, link.round) for lang in questionnaire.languages if lang != PRINTED_LANGUAGE]
     with force_locale(PRINTED_LANGUAGE):
         anonymity = _("You are anonymous: we do not ask for your name, and no one can see who answered what.")
         label = _("QR code for %(unit)s", unit=link.unit.name)
@@ -161,7 +175,8 @@ def card_sheets(round_: Round, unit: Unit, links: list[CollectionLink]) -> list[
     urls = [link_url(link.slug) for link in links]
     cards = [CodeCard(url=url, qr=qr_svg_print(url), code=spaced_code(link.slug)) for url, link in zip(urls, links)]
     title = round_.questionnaire.text(PRINTED_LANGUAGE)
-    return [CardSheet(title=title, unit_name=unit.name, cards=cards[i:i + CARDS_PER_PAGE])
+    deadline = deadline_text(round_)
+    return [CardSheet(title=title, unit_name=unit.name, cards=cards[i:i + CARDS_PER_PAGE], deadline=deadline)
             for i in range(0, len(cards), CARDS_PER_PAGE)]
 
 
@@ -176,6 +191,7 @@ def poster_html(link: CollectionLink, size: str = "a4") -> str:
         raise PosterError(f"unknown poster size {size!r}")
     if link.kind != "open":
         raise PosterError("posters are made for open links; answer codes get cards")
+    require_printable(link.round)
     poster = poster_for(link)
     if size == "a5" and poster.audience != "patient":
         raise PosterError("table tents are made for the patient question")
@@ -201,12 +217,15 @@ def unused_code_links(round_id: int, unit_ids: set[int] | None = None) -> list[C
 
 def code_cards_html(round_: Round, unit: Unit) -> str:
     """The HTML of the unused answer-code cards of one afsnit in a round."""
+    require_printable(round_)
     sheets = card_sheets(round_, unit, unused_code_links(round_.id, {unit.id}))
     return _render("pdf/posters.html", title=round_.questionnaire.text(PRINTED_LANGUAGE), posters=[], sheets=sheets)
 
 
 def code_cards_pdf(round_: Round, unit: Unit) -> bytes:
-    """The PDF of the unused answer-code cards of one afsnit (raises PosterError when there are none)."""
+    """The PDF of the unused answer-code cards of one afsnit (raises PosterError when there are none,
+    RoundClosed for a closed round)."""
+    require_printable(round_)
     if not unused_code_links(round_.id, {unit.id}):
         raise PosterError("this afsnit has no unused answer codes in this round")
     return render_pdf(code_cards_html(round_, unit))
@@ -227,6 +246,7 @@ def pack_links(round_id: int, unit_ids: set[int] | None = None) -> list[Collecti
 
 def pack_html(round_: Round, unit_ids: set[int] | None = None, with_codes: bool = False) -> str:
     """One HTML with an A4 poster per afsnit of the round (only `unit_ids` if given), then the code cards."""
+    require_printable(round_)
     links = pack_links(round_.id, unit_ids)
     if not links:
         raise PosterError("the round has no open links for these units")

@@ -22,6 +22,7 @@ from ...extensions import db
 from ...models import Answer, AnswerScale, CollectionLink, Item, Questionnaire, Response, Round, Unit, round_units
 from ...timeutil import utcnow
 from .links import add_link
+from .materials import require_printable
 
 logger = logging.getLogger(__name__)
 LOCAL_ZONE = ZoneInfo("Europe/Copenhagen")
@@ -252,11 +253,13 @@ def submit_response(link: CollectionLink, answers: dict, idempotency_key: str, l
 
 
 def create_codes(round_: Round, unit: Unit, count: int) -> list[CollectionLink]:
-    """`count` new single-use answer codes for an afsnit of a round, not tied to any person."""
+    """`count` new single-use answer codes for an afsnit of a round, not tied to any person; raise
+    materials.RoundClosed for a closed round, ValueError for a bad count or an afsnit outside the round."""
     if not 1 <= count <= MAX_CODES:
         raise ValueError(f"the number of codes must be between 1 and {MAX_CODES}")
     if unit not in round_.units:
         raise ValueError(f"{unit.code} does not take part in round {round_.id}")
+    require_printable(round_)  # a closed round's codes would answer 410
     codes = [add_link(round_, unit, "code") for _ in range(count)]
     db.session.flush()
     logger.info("%d answer codes created for round %s, unit %s", count, round_.id, unit.code)

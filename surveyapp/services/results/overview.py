@@ -8,6 +8,7 @@ from sqlalchemy.orm import joinedload
 from ...extensions import db
 from ...models import Response, Round, User, round_units
 from ...timeutil import utcnow
+from ..collection.materials import printable
 from ..scopes import visible_unit_ids
 
 
@@ -22,6 +23,8 @@ class RoundRow:
     closes_at: datetime
     units: int
     responses: int
+    #: Whether the round gets QR posters and answer codes (`materials.printable`).
+    printable: bool = True
 
 
 def rounds_overview(user: User) -> list[RoundRow]:
@@ -39,7 +42,7 @@ def rounds_overview(user: User) -> list[RoundRow]:
         select(Round).options(joinedload(Round.questionnaire)).order_by(Round.opens_at.desc(), Round.id.desc()))
     return [
         RoundRow(r.id, r.name, r.questionnaire.code, r.questionnaire.audience, r.status(now), r.opens_at, r.closes_at,
-                 units.get(r.id, 0), responses.get(r.id, 0))
+                 units.get(r.id, 0), responses.get(r.id, 0), printable(r, now))
         for r in rounds
         if visible is None or units.get(r.id)
     ]
