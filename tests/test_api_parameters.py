@@ -32,11 +32,9 @@ def api(client, make_org, make_round):
     db.session.commit()
     _token, secret = tokens.create_token("BI", can_read_raw=True)
     db.session.commit()
-    values = {"{round_id}": str(round_.id), "{code}": "patientsikkerhedskultur"}
-
     def get(path: str, **query):
-        for placeholder, value in values.items():
-            path = path.replace(placeholder, value)
+        code = "H-A1" if path.startswith("/units/") else "patientsikkerhedskultur"  # a unit's, a questionnaire's
+        path = path.replace("{round_id}", str(round_.id)).replace("{code}", code)
         return client.get(f"/api/v1{path}", query_string=query, headers={"Authorization": f"Bearer {secret}"})
 
     return get

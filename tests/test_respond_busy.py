@@ -115,3 +115,16 @@ def test_patient_last_screen_keeps_every_screen_s_answer_when_busy(client, make_
     assert client.post(f"/s/{slug}?lang=en", data=data).status_code == 303
     assert client.post(f"/s/{slug}?lang=en", data=data).status_code == 303
     assert _count() == 1
+
+
+def test_only_a_held_lock_is_tried_again(app):
+    from sqlalchemy.exc import OperationalError
+
+    from surveyapp.database import is_lock_timeout
+
+    def error(message: str) -> OperationalError:
+        return OperationalError("INSERT", {}, sqlite3.OperationalError(message))
+
+    assert is_lock_timeout(error("database is locked"))
+    assert not is_lock_timeout(error("no such table: response"))
+    assert not is_lock_timeout(error("disk I/O error"))
