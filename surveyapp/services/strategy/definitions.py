@@ -108,3 +108,13 @@ def define(data: dict, actor: User) -> Indicator:
            after=snapshot(indicator, ("code", "name", "kind", "area", "level", "target", "direction", "due_on")))
     logger.info("indicator %s defined by %s", code, actor.id)
     return indicator
+
+
+def api_definitions() -> list[dict]:
+    """Every indicator as the API lists it: the computed ones first, then the imported ones."""
+    computed = [{"indicator": c.code, "name": str(c.name), "kind": c.kind, "area": c.area, "level": "afsnit",
+                 "target": c.target, "direction": c.direction, "due_on": None, "source": c.source} for c in COMPUTED]
+    return computed + [{"indicator": i.code, "name": i.name, "kind": i.kind, "area": i.area, "level": i.level,
+                        "target": i.target, "direction": i.direction,
+                        "due_on": i.due_on.isoformat() if i.due_on else None, "source": "import"}
+                       for i in indicators()]
