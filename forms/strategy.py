@@ -29,7 +29,7 @@ AREA_CHOICES = [SelectChoice("kultur", _l("Patient safety culture (indsats 1)"))
                 SelectChoice("faste", _l("Fixed measures: documentation and audits")),
                 SelectChoice("sektor", _l("Transitions between sectors")),
                 SelectChoice("fb", _l("Shared decision-making"))]
-LEVEL_CHOICES = [SelectChoice("afsnit", _l("Ward (afsnit)")), SelectChoice("afdeling", _l("Department (afdeling)"))]
+LEVEL_CHOICES = [SelectChoice("afsnit", _l("Ward")), SelectChoice("afdeling", _l("Department"))]
 DIRECTION_CHOICES = [SelectChoice("up", _l("Higher is better")), SelectChoice("down", _l("Lower is better"))]
 
 

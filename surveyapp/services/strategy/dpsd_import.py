@@ -162,7 +162,7 @@ class _Locations:
         if len(named) == 1:
             return named[0], None
         if named:
-            return None, str(_l("The location %(location)s names several afsnit; map it in the locations file.",
+            return None, str(_l("The location %(location)s names several wards; map it in the locations file.",
                                 location=location))
         return None, str(_l("Unknown location %(location)s: no afsnit has this name or code; map it in the locations "
                             "file.", location=location))
