@@ -35,7 +35,6 @@ def strategy_data(org, round_, admin):
                        done=True),
     ])
     plan = plans.start_plan(round_, a1, admin)
-    action = plans.add_intervention(plan, {"title": "Dobbeltkontrol af insulin", "item_ids": [],
-                                           "due_on": date(2026, 4, 30)}, admin, date(2026, 3, 1))
-    action.kind = RCA_ACTION
+    plans.add_intervention(plan, {"title": "Dobbeltkontrol af insulin", "item_ids": [], "kind": RCA_ACTION,
+                                  "due_on": date(2026, 4, 30)}, admin, date(2026, 3, 1))
     db.session.commit()

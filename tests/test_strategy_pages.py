@@ -107,3 +107,20 @@ def test_the_strategy_page_is_in_danish_by_default_and_refused_to_auditors(clien
     client.post("/logout")
     login_as("auditor", [org["H"]])
     assert client.get("/strategi/H-A1").status_code == 403
+
+
+def test_a_root_cause_analysis_action_needs_a_due_date_but_no_survey_item(client, login_as, org, make_round):
+    from surveyapp.models import Intervention
+    from surveyapp.services.plans import plans
+
+    round_ = make_round(units=list(org.values()))
+    user = login_as("coordinator", [org["H"]])
+    in_english(client)
+    plan = plans.start_plan(round_, org["H-A1"], user)
+    db.session.commit()
+    action = {"kind": "kerneårsagsanalyse-tiltag", "title": "Dobbeltkontrol af insulin"}
+    page = client.post(f"/handlingsplaner/{plan.id}/indsats/ny", data=action).get_data(as_text=True)
+    assert "An action from a root-cause analysis needs a due date." in page
+    response = client.post(f"/handlingsplaner/{plan.id}/indsats/ny", data={**action, "due_on": "2026-04-30"})
+    assert response.status_code == 302
+    assert db.session.query(Intervention).one().kind == "kerneårsagsanalyse-tiltag"

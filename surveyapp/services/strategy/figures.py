@@ -25,6 +25,7 @@ from ..audits.templates import rule_of
 from ..results.counts import load_round
 from ..results.unit_report import subtree
 from .definitions import COMPUTED
+from .dpsd_import import SEVERITY_TEXT
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ def uth_items(unit: Unit, year: int, today: date) -> list[Item]:
         items.append(_count_item(median_days.code, str(median_days.name), median_days.area, month,
                                  figures.median_days))
         for severity in rules.SEVERITIES:
-            items.append(_count_item(f"uth_severity_{severity}", severity, "uth", month,
+            items.append(_count_item(f"uth_severity_{severity}", f"UTH: {SEVERITY_TEXT[severity]}", "uth", month,
                                      figures.by_severity.get(severity, 0)))
     return items
 

@@ -119,7 +119,7 @@ def strategy_page(unit: Unit, year: int, today: date, lang: str) -> dict:
     severities: dict[str, int] = defaultdict(int)
     for item in items:
         if item.indicator.startswith("uth_severity_"):
-            severities[item.name] += int(item.value or 0)
+            severities[item.indicator.removeprefix("uth_severity_")] += int(item.value or 0)
         else:
             by_code[item.indicator].append(item)
     groups = {area: [] for area in AREAS}
