@@ -98,6 +98,28 @@ def count_met(value: int | None, compared: int | None, direction: str = UP) -> b
 
 
 @dataclass(frozen=True)
+class SoFar:
+    """Reported cases of the year's complete months against the same months of the year before."""
+
+    months: list[str]
+    reported: int
+    #: None when the year before has no case at all (nothing to compare with).
+    before: int | None
+
+    @property
+    def met(self) -> bool | None:
+        return count_met(self.reported, self.before)
+
+
+def reported_so_far(this_year: dict[str, int], last_year: dict[str, int], current_month: str) -> SoFar:
+    """The rise the strategy asks for, over complete months only: a month just begun is not set against a
+    whole one (in January, the month so far is all there is)."""
+    months = sorted(m for m in this_year if m < current_month) or sorted(this_year)[:1]
+    before = sum(last_year.get(same_month_last_year(m), 0) for m in months)
+    return SoFar(months, sum(this_year[m] for m in months), before if any(last_year.values()) else None)
+
+
+@dataclass(frozen=True)
 class Case:
     """A DPSD case reduced to what the indicators need."""
 

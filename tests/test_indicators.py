@@ -82,3 +82,13 @@ def test_monthly_shares_use_the_audits_run_chart_rules():
     shares = [rules.Share(n, 20).value for n in (10, 11, 10, 11, 10, 11, 16, 17, 16, 18, 17, 19)]
     signals = run_chart_signals(shares)
     assert any(s.kind == "shift" and s.direction == "up" for s in signals)
+
+
+def test_reporting_so_far_compares_complete_months_with_the_same_months_last_year():
+    this_year = {"2026-01": 5, "2026-02": 7, "2026-03": 1}
+    last_year = {"2025-01": 4, "2025-02": 6, "2025-03": 9}
+    so_far = rules.reported_so_far(this_year, last_year, current_month="2026-03")
+    assert (so_far.months, so_far.reported, so_far.before, so_far.met) == (["2026-01", "2026-02"], 12, 10, True)
+    january = rules.reported_so_far({"2026-01": 2}, last_year, current_month="2026-01")
+    assert (january.reported, january.before) == (2, 4)
+    assert rules.reported_so_far(this_year, {"2025-01": 0}, "2026-03").met is None

@@ -12,6 +12,7 @@ from flask_babel import ngettext
 from markupsafe import Markup
 
 from ... import indicator_rules as rules
+from ...indicator_rules import month_of
 from ...audit_scoring import median, run_chart_signals
 from ...formatting import percent
 from ...models import AREAS, Unit
@@ -76,7 +77,7 @@ def target_text(item: Item) -> str:
     if item.kind == "share" and item.target is not None:
         return share_text(item.target)
     if item.indicator == "uth_reported":
-        return _("More than last year")
+        return _("More than the same months last year")
     if item.kind == "milestone":
         return _("Done")
     return "–"
@@ -97,8 +98,19 @@ def _chart(items: list[Item], name: str, number: int) -> Markup | None:
     return runchart_svg(shares, middle, points[-1].target, highlighted, text, title_id=f"chart-{number}")
 
 
-def _measure(items: list[Item], number: int, last_year: dict[str, int]) -> Measure:
+def _reported_so_far(items: list[Item], last_year: dict[str, int], today: date) -> Item:
+    """The headline of reported cases: the year's complete months against the same months last year."""
+    so_far = rules.reported_so_far({i.period: int(i.value or 0) for i in items}, last_year, month_of(today))
+    months = so_far.months
+    period = months[0] if len(months) == 1 else f"{months[0]} – {months[-1]}"
+    return Item(items[0].indicator, items[0].name, "count", items[0].area, period, so_far.reported, None,
+                so_far.reported, None, so_far.met)
+
+
+def _measure(items: list[Item], number: int, last_year: dict[str, int], today: date) -> Measure:
     latest = next((i for i in reversed(items) if i.value is not None), items[-1])
+    if latest.indicator == "uth_reported":
+        latest = _reported_so_far(items, last_year, today)
     measure = Measure(latest.indicator, latest.name, latest.kind, value_text(latest), target_text(latest), latest.met,
                       latest.period, latest.about)
     if latest.kind == "share":
@@ -124,7 +136,7 @@ def strategy_page(unit: Unit, year: int, today: date, lang: str) -> dict:
             by_code[item.indicator].append(item)
     groups = {area: [] for area in AREAS}
     for number, series in enumerate(by_code.values()):
-        groups[series[0].area].append(_measure(series, number, last_year))
+        groups[series[0].area].append(_measure(series, number, last_year, today))
     if any(severities.values()):
         groups["uth"].append(Measure("uth_severity", _("Adverse events by severity"), "count",
                                      format_decimal(sum(severities.values())), "–", None, str(year),
