@@ -18,6 +18,7 @@ from .services import questionnaires, users
 from .services.audits import templates as audit_templates
 from .services.collection import links, responses
 from .services.demo import seed as demo
+from .services.strategy import definitions as strategy_definitions
 
 
 def _needs_database(command):
@@ -49,6 +50,8 @@ def init_db() -> None:
     installed = questionnaires.install_builtin()
     db.session.commit()
     installed += audit_templates.install_builtin()
+    db.session.commit()
+    strategy_definitions.install_builtin()
     db.session.commit()
     for questionnaire, added in installed:
         state = "installed" if added else "already there"

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 
 from ... import indicator_rules as rules
 from ...extensions import db
@@ -274,7 +274,7 @@ def apply(result: DpsdPlan) -> tuple[int, int]:
         elif not _same(old, row):
             changed.append({"id": old.id, "imported_at": now, **values})
     if new:
-        db.session.execute(insert(DpsdCase), new)
+        db.session.execute(DpsdCase.__table__.insert(), new)  # Core executemany: no ORM bookkeeping per row
     if changed:
         db.session.execute(update(DpsdCase), changed)
     db.session.flush()
