@@ -329,6 +329,21 @@ def _side_file(path: str | None) -> str | None:
         return fh.read()
 
 
+def _import_plan(plan, dry_run: bool, apply) -> None:
+    """A strategy import's end: every error and exit 1, or the summary, then write unless it is a dry run."""
+    for error in plan.errors:
+        click.echo(str(error), err=True)
+    if not plan.ok:
+        raise click.ClickException(f"{len(plan.errors)} error(s); nothing was imported")
+    summary = f"{plan.created} created, {plan.updated} updated, {plan.unchanged} unchanged"
+    if dry_run:
+        click.echo(f"dry run: {summary}; nothing was written")
+        return
+    apply(plan)
+    db.session.commit()
+    click.echo(f"imported: {summary}")
+
+
 @click.command("import-dpsd")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--mapping", type=click.Path(exists=True, dir_okay=False), help="CSV field,header for another layout.")
@@ -344,19 +359,9 @@ def import_dpsd(file: str, mapping: str | None, locations: str | None, dry_run: 
 
     with open(file, "rb") as fh, force_locale("en"):
         plan = dpsd_import.plan(fh.read(), _side_file(mapping), _side_file(locations))
-    for error in plan.errors:
-        click.echo(str(error), err=True)
-    if not plan.ok:
-        raise click.ClickException(f"{len(plan.errors)} error(s); nothing was imported")
-    if plan.ignored_columns:
+    if plan.ok and plan.ignored_columns:
         click.echo("not read: " + ", ".join(plan.ignored_columns))
-    summary = f"{plan.created} created, {plan.updated} updated, {plan.unchanged} unchanged"
-    if dry_run:
-        click.echo(f"dry run: {summary}; nothing was written")
-        return
-    dpsd_import.apply(plan)
-    db.session.commit()
-    click.echo(f"imported: {summary}")
+    _import_plan(plan, dry_run, dpsd_import.apply)
 
 
 @click.command("import-indicator")
@@ -374,17 +379,7 @@ def import_indicator(file: str, indicator: str, dry_run: bool) -> None:
 
     with open(file, "rb") as fh, force_locale("en"):
         plan = indicator_import.plan(indicator, fh.read())
-    for error in plan.errors:
-        click.echo(str(error), err=True)
-    if not plan.ok:
-        raise click.ClickException(f"{len(plan.errors)} error(s); nothing was imported")
-    summary = f"{plan.created} created, {plan.updated} updated, {plan.unchanged} unchanged"
-    if dry_run:
-        click.echo(f"dry run: {summary}; nothing was written")
-        return
-    indicator_import.apply(plan)
-    db.session.commit()
-    click.echo(f"imported: {summary}")
+    _import_plan(plan, dry_run, indicator_import.apply)
 
 
 COMMANDS = [init_db, seed_demo, create_user, list_links, make_posters, import_units, create_codes, create_token,

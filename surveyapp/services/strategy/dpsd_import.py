@@ -15,13 +15,14 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from ... import indicator_rules as rules
 from ...extensions import db
 from ...models import DpsdCase, Unit
 from ...privacy import contains_cpr
 from ...timeutil import utcnow
+from . import upsert
 from .tables import RowError, Table, TableError, normalise, pairs, parse_date, read_csv, read_table
 
 logger = logging.getLogger(__name__)
@@ -236,50 +237,30 @@ def plan(data: bytes | str, mapping_text: str | None = None, locations_text: str
     return result
 
 
-def _existing() -> dict[str, tuple]:
-    return {r.case_id: r for r in db.session.execute(
+def _changes(result: DpsdPlan) -> upsert.Changes:
+    existing = {r.case_id: r for r in db.session.execute(
         select(DpsdCase.id, DpsdCase.case_id, DpsdCase.unit_id, DpsdCase.created_on, DpsdCase.closed_on,
                DpsdCase.severity))}
-
-
-def _same(old, row: CaseRow) -> bool:
-    return (old.unit_id, old.created_on, old.closed_on, old.severity) == (row.unit_id, row.created_on, row.closed_on,
-                                                                          row.severity)
+    return upsert.changes(
+        result.rows, existing, key=lambda row: row.case_id,
+        values=lambda row: {"case_id": row.case_id, "unit_id": row.unit_id, "created_on": row.created_on,
+                            "closed_on": row.closed_on, "severity": row.severity},
+        stored=lambda old: {"unit_id": old.unit_id, "created_on": old.created_on, "closed_on": old.closed_on,
+                            "severity": old.severity})
 
 
 def _count_changes(result: DpsdPlan) -> None:
-    existing = _existing()
-    for row in result.rows:
-        old = existing.get(row.case_id)
-        if old is None:
-            result.created += 1
-        elif _same(old, row):
-            result.unchanged += 1
-        else:
-            result.updated += 1
+    found = _changes(result)
+    result.created, result.updated, result.unchanged = len(found.new), len(found.changed), found.unchanged
 
 
 def apply(result: DpsdPlan) -> tuple[int, int]:
     """Write a plan without errors: new cases inserted, changed ones updated by case id; (created, updated)."""
     if not result.ok:
         raise ImportRefused("the import has errors; nothing was written")
-    existing, now = _existing(), utcnow()
-    new, changed = [], []
-    for row in result.rows:
-        values = {"unit_id": row.unit_id, "created_on": row.created_on, "closed_on": row.closed_on,
-                  "severity": row.severity}
-        old = existing.get(row.case_id)
-        if old is None:
-            new.append({"case_id": row.case_id, "imported_at": now, **values})
-        elif not _same(old, row):
-            changed.append({"id": old.id, "imported_at": now, **values})
-    if new:
-        db.session.execute(DpsdCase.__table__.insert(), new)  # Core executemany: no ORM bookkeeping per row
-    if changed:
-        db.session.execute(update(DpsdCase), changed)
-    db.session.flush()
-    logger.info("DPSD import: %d cases created, %d updated", len(new), len(changed))
-    return len(new), len(changed)
+    created, updated = upsert.write(DpsdCase, _changes(result), {"imported_at": utcnow()})
+    logger.info("DPSD import: %d cases created, %d updated", created, updated)
+    return created, updated
 
 
 def kept_csv(result: DpsdPlan) -> str:

@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import insert, select, update
+from sqlalchemy import select
 
 from ...extensions import db
 from ...models import Indicator, IndicatorValue, Unit
+from . import upsert
 from .definitions import find
 from .tables import RowError, TableError, normalise, parse_date, read_table
 
@@ -145,48 +146,30 @@ def plan(code: str, data: bytes) -> IndicatorPlan:
     return result
 
 
-def _existing(indicator: Indicator) -> dict[tuple, object]:
-    return {(r.unit_id, r.period): r for r in db.session.execute(
+def _changes(result: IndicatorPlan) -> upsert.Changes:
+    indicator = result.indicator
+    existing = {(r.unit_id, r.period): r for r in db.session.execute(
         select(IndicatorValue.id, IndicatorValue.unit_id, IndicatorValue.period, IndicatorValue.numerator,
                IndicatorValue.denominator, IndicatorValue.done).where(IndicatorValue.indicator_id == indicator.id))}
-
-
-def _same(old, row: ValueRow) -> bool:
-    return (old.numerator, old.denominator, old.done) == (row.numerator, row.denominator, row.done)
+    return upsert.changes(
+        result.rows, existing, key=lambda row: (row.unit_id, row.period),
+        values=lambda row: {"indicator_id": indicator.id, "unit_id": row.unit_id, "period": row.period,
+                            "numerator": row.numerator, "denominator": row.denominator, "done": row.done},
+        stored=lambda old: {"numerator": old.numerator, "denominator": old.denominator, "done": old.done})
 
 
 def _count_changes(result: IndicatorPlan) -> None:
-    existing = _existing(result.indicator)
-    for row in result.rows:
-        old = existing.get((row.unit_id, row.period))
-        if old is None:
-            result.created += 1
-        elif _same(old, row):
-            result.unchanged += 1
-        else:
-            result.updated += 1
+    found = _changes(result)
+    result.created, result.updated, result.unchanged = len(found.new), len(found.changed), found.unchanged
 
 
 def apply(result: IndicatorPlan) -> tuple[int, int]:
     """Write a plan without errors; (created, updated)."""
     if not result.ok:
         raise ImportRefused("the import has errors; nothing was written")
-    existing = _existing(result.indicator)
-    new, changed = [], []
-    for row in result.rows:
-        values = {"numerator": row.numerator, "denominator": row.denominator, "done": row.done}
-        old = existing.get((row.unit_id, row.period))
-        if old is None:
-            new.append({"indicator_id": result.indicator.id, "unit_id": row.unit_id, "period": row.period, **values})
-        elif not _same(old, row):
-            changed.append({"id": old.id, **values})
-    if new:
-        db.session.execute(insert(IndicatorValue), new)
-    if changed:
-        db.session.execute(update(IndicatorValue), changed)
-    db.session.flush()
-    logger.info("indicator %s import: %d created, %d updated", result.indicator.code, len(new), len(changed))
-    return len(new), len(changed)
+    created, updated = upsert.write(IndicatorValue, _changes(result))
+    logger.info("indicator %s import: %d created, %d updated", result.indicator.code, created, updated)
+    return created, updated
 
 
 def template_csv(indicator: Indicator) -> str:
