@@ -66,3 +66,20 @@ def test_the_strategy_of_a_unit_outside_the_tokens_scope_is_404(client, world, m
     assert client.get("/api/v1/units/H-A/strategy", headers=headers).status_code == 404
     assert client.get("/api/v1/units/X-A/strategy?year=2026", headers=headers).status_code == 200
     assert client.get("/api/v1/units/X-A/strategy?year=99999", headers=headers).status_code == 400
+
+
+def test_survey_key_items_carry_the_round_history_of_the_unit(client, world, make_round):
+    from tests.results_helpers import add_responses
+
+    org, headers = world
+    later = make_round(units=list(org.values()), name="Opfølgning", opens=datetime(2026, 5, 1),
+                       closes=datetime(2026, 5, 30))
+    first = db.session.query(type(later)).filter_by(name="Testrunde").one()
+    for round_, good in ((first, 3), (later, 6)):
+        add_responses(round_, org["H-A1"], [{"tryg_som_patient": 5 if i < good else 2} for i in range(7)])
+    db.session.commit()
+    body = client.get("/api/v1/units/H-A1/strategy?year=2026", headers=headers).get_json()
+    check(body, "Strategy")
+    history = [(i["period"], i["numerator"], i["denominator"], i["met"]) for i in body["items"]
+               if i["indicator"] == "survey_tryg_som_patient"]
+    assert history == [("Testrunde", 3, 7, False), ("Opfølgning", 6, 7, True)]

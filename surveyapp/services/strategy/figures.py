@@ -23,6 +23,7 @@ from ...models.plans import RCA_ACTION
 from ..audits.recording import result_of
 from ..audits.templates import rule_of
 from ..results.counts import load_round
+from ..results.history import closed_rounds_up_to
 from ..results.unit_report import subtree
 from .definitions import COMPUTED
 from .dpsd_import import SEVERITY_TEXT
@@ -184,22 +185,26 @@ def _latest_closed_round(unit: Unit, audience: str, year: int, within: set[int])
 
 
 def survey_items(unit: Unit, year: int, lang: str) -> list[Item]:
-    """The key items of the latest closed staff round (kultur) and the patient round's question, for the unit."""
+    """The key items of the staff survey (kultur) and the patient question, for the unit: the latest closed round
+    of each audience and the closed rounds of its questionnaire before it (the round history), oldest first."""
     within = subtree(unit.id)
     items = []
     for audience in ("staff", "patient"):
-        round_ = _latest_closed_round(unit, audience, year, within)
-        if round_ is None:
+        latest = _latest_closed_round(unit, audience, year, within)
+        if latest is None:
             continue
-        data = load_round(round_, within)
-        if unit.id not in data.complete:
-            continue
-        for item in (i for i in round_.questionnaire.items if i.key):
-            score = data.item_score(unit.id, item.code)
-            shown = score.percent is not None
-            items.append(Item(f"survey_{item.code}", item.label(lang), "share", "kultur", round_.name,
-                              score.positive if shown else None, score.n if shown else None,
-                              score.percent / 100 if shown else None, round_.target, score.met if shown else None))
+        keys = [i for i in latest.questionnaire.items if i.key]
+        rounds = [(r, load_round(r, within)) for r in closed_rounds_up_to(latest)]
+        for item in keys:
+            for round_, data in rounds:
+                if unit.id not in data.complete or item.code not in {spec.code for spec in data.items}:
+                    continue
+                score = data.item_score(unit.id, item.code)
+                shown = score.percent is not None
+                items.append(Item(f"survey_{item.code}", item.label(lang), "share", "kultur", round_.name,
+                                  score.positive if shown else None, score.n if shown else None,
+                                  score.percent / 100 if shown else None, round_.target,
+                                  score.met if shown else None))
     return items
 
 

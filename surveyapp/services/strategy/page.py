@@ -2,6 +2,7 @@
 the strategy's areas, each with its latest value, target and met / not met, and a run chart or its history."""
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -18,6 +19,9 @@ from ...formatting import percent
 from ...models import AREAS, Unit
 from ...runchart import ChartText, runchart_svg
 from .figures import Item, strategy_items, uth_items
+
+
+_MONTH = re.compile(r"^\d{4}-\d{2}$")
 
 
 def area_title(area: str) -> str:
@@ -113,8 +117,8 @@ def _measure(items: list[Item], number: int, last_year: dict[str, int], today: d
         latest = _reported_so_far(items, last_year, today)
     measure = Measure(latest.indicator, latest.name, latest.kind, value_text(latest), target_text(latest), latest.met,
                       latest.period, latest.about)
-    if latest.kind == "share":
-        measure.chart = _chart(items, latest.name, number)
+    if latest.kind == "share" and all(_MONTH.match(i.period) for i in items):
+        measure.chart = _chart(items, latest.name, number)  # a survey item's history is a list of its rounds
     if measure.chart is None and latest.indicator != "uth_reported":
         measure.history = [(i.period, value_text(i)) for i in items]
     if latest.indicator == "uth_reported":
@@ -127,13 +131,14 @@ def strategy_page(unit: Unit, year: int, today: date, lang: str) -> dict:
     """The page's data: the unit, the year and its measures by area (no case is listed, only counts)."""
     items = strategy_items(unit, year, today, lang)
     last_year = {i.period: int(i.value or 0) for i in uth_items(unit, year - 1, today) if i.indicator == "uth_reported"}
-    by_code: dict[str, list[Item]] = defaultdict(list)
+    #: One series per measure: the generic audit's workflows share its code but not its name.
+    by_code: dict[tuple, list[Item]] = defaultdict(list)
     severities: dict[str, int] = defaultdict(int)
     for item in items:
         if item.indicator.startswith("uth_severity_"):
             severities[item.indicator.removeprefix("uth_severity_")] += int(item.value or 0)
         else:
-            by_code[item.indicator].append(item)
+            by_code[(item.indicator, item.name, item.about)].append(item)
     groups = {area: [] for area in AREAS}
     for number, series in enumerate(by_code.values()):
         groups[series[0].area].append(_measure(series, number, last_year, today))
