@@ -8,6 +8,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from surveyapp.privacy import contains_cpr
 
+KIND_CHOICES = [SelectChoice("indsats", _l("Intervention")),
+                SelectChoice("kerneårsagsanalyse-tiltag", _l("Action from a root-cause analysis (counted against its due date)"))]
 HIGHLIGHT_CHOICES = [SelectChoice("", _l("Not highlighted")),
                      SelectChoice("implemented", _l("Highlight as implemented this year")),
                      SelectChoice("new", _l("Highlight as new for the coming year"))]
@@ -19,13 +21,15 @@ def no_cpr(form, field) -> None:
 
 
 class InterventionForm(FlaskForm):
+    kind = SelectField(_l("Kind"), choices=KIND_CHOICES, default="indsats",
+                       invalid_choice_message=_l("Choose one of the options."))
     title = StringField(_l("Title"), validators=[
         InputRequired(message=_l("Give the intervention a title.")),
         Length(max=200, message=_l("Keep the title under 200 characters.")), no_cpr])
     description = TextAreaField(_l("Description"), validators=[Optional(), no_cpr])
     items = SelectMultipleField(_l("Items it addresses"), coerce=int, option_widget=CheckboxInput(),
                                 widget=ListWidget(prefix_label=False),
-                                validators=[InputRequired(message=_l("Choose at least one item."))])
+                                validators=[Optional()])
     responsible = StringField(_l("Responsible (a role or a name of the ward's staff)"), validators=[
         Optional(), Length(max=200, message=_l("Keep it under 200 characters.")), no_cpr])
     starts_on = DateField(_l("Start date"), validators=[Optional()])
@@ -33,9 +37,15 @@ class InterventionForm(FlaskForm):
     audit_template = SelectField(_l("Verified by the audit"), validators=[Optional()])
     highlight = SelectField(_l("Annual report"), choices=HIGHLIGHT_CHOICES, validators=[Optional()])
 
+    def validate_items(self, field) -> None:
+        if self.kind.data == "indsats" and not field.data:
+            raise ValidationError(_l("Choose at least one item."))
+
     def validate_due_on(self, field) -> None:
         if field.data and self.starts_on.data and field.data < self.starts_on.data:
             raise ValidationError(_l("The due date cannot lie before the start."))
+        if not field.data and self.kind.data == "kerneårsagsanalyse-tiltag":
+            raise ValidationError(_l("An action from a root-cause analysis needs a due date."))
 
 
 class StatusForm(FlaskForm):

@@ -19,6 +19,7 @@ from .services.audits import templates as audit_templates
 from .services.collection import links, responses
 from .services.collection.materials import RoundClosed, require_printable
 from .services.demo import seed as demo
+from .services.strategy import definitions as strategy_definitions
 
 
 def _needs_database(command):
@@ -58,6 +59,8 @@ def init_db() -> None:
     installed = questionnaires.install_builtin()
     db.session.commit()
     installed += audit_templates.install_builtin()
+    db.session.commit()
+    strategy_definitions.install_builtin()
     db.session.commit()
     for questionnaire, added in installed:
         state = "installed" if added else "already there"
@@ -337,5 +340,66 @@ def precompute_results(round_id: int | None) -> None:
         db.session.rollback()  # the stored rows are committed on their own; let the next round start afresh
 
 
+def _side_file(path: str | None) -> str | None:
+    """The text of a small side file (a mapping, the locations), UTF-8 with or without a BOM."""
+    if not path:
+        return None
+    with open(path, encoding="utf-8-sig") as fh:
+        return fh.read()
+
+
+def _import_plan(plan, dry_run: bool, apply) -> None:
+    """A strategy import's end: every error and exit 1, or the summary, then write unless it is a dry run."""
+    for error in plan.errors:
+        click.echo(str(error), err=True)
+    if not plan.ok:
+        raise click.ClickException(f"{len(plan.errors)} error(s); nothing was imported")
+    summary = f"{plan.created} created, {plan.updated} updated, {plan.unchanged} unchanged"
+    if dry_run:
+        click.echo(f"dry run: {summary}; nothing was written")
+        return
+    apply(plan)
+    db.session.commit()
+    click.echo(f"imported: {summary}")
+
+
+@click.command("import-dpsd")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--mapping", type=click.Path(exists=True, dir_okay=False), help="CSV field,header for another layout.")
+@click.option("--locations", type=click.Path(exists=True, dir_okay=False), help="CSV location;unit_code.")
+@click.option("--dry-run", is_flag=True, help="Only report what would change; write nothing.")
+@with_appcontext
+@_needs_database
+def import_dpsd(file: str, mapping: str | None, locations: str | None, dry_run: bool) -> None:
+    """Import adverse-event cases from a DPSD Report Centre extract FILE (CSV or Excel); all or nothing."""
+    from flask_babel import force_locale
+
+    from .services.strategy import dpsd_import
+
+    with open(file, "rb") as fh, force_locale("en"):
+        plan = dpsd_import.plan(fh.read(), _side_file(mapping), _side_file(locations))
+    if plan.ok and plan.ignored_columns:
+        click.echo("not read: " + ", ".join(plan.ignored_columns))
+    _import_plan(plan, dry_run, dpsd_import.apply)
+
+
+@click.command("import-indicator")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--indicator", required=True, help="The indicator's code (see GET /api/v1/indicators).")
+@click.option("--dry-run", is_flag=True, help="Only report what would change; write nothing.")
+@with_appcontext
+@_needs_database
+def import_indicator(file: str, indicator: str, dry_run: bool) -> None:
+    """Import an indicator's data from a CSV FILE: unit_code;period;numerator;denominator, or
+    unit_code;date;done for a milestone; all or nothing."""
+    from flask_babel import force_locale
+
+    from .services.strategy import indicator_import
+
+    with open(file, "rb") as fh, force_locale("en"):
+        plan = indicator_import.plan(indicator, fh.read())
+    _import_plan(plan, dry_run, indicator_import.apply)
+
+
 COMMANDS = [show_version, init_db, seed_demo, create_user, list_links, make_posters, import_units, create_codes, create_token,
-            import_surveyxact, precompute_results]
+            import_surveyxact, precompute_results, import_dpsd, import_indicator]

@@ -28,7 +28,8 @@ RECORD = frozenset({"admin", "coordinator", "auditor"})
 NOT_BY_ROLE = {"main.index", "main.health", "static", "auth.login", "auth.logout", "account.accept_invitation",
                "respond.answer", "respond.thanks", "respond.qr_code_png", "respond.qr_code_svg",
                "api.audits", "api.openapi", "api.questionnaire", "api.responses", "api.results",
-               "api.results_csv", "api.rounds", "api.units", "api.action_plans"}
+               "api.results_csv", "api.rounds", "api.units", "api.action_plans", "api.indicators",
+               "api.unit_strategy"}
 
 #: Which roles the README lets use each route (in their own scope).
 GRANTED = {
@@ -69,6 +70,10 @@ GRANTED = {
     "plans.start": MANAGE, "plans.new_intervention": MANAGE, "plans.edit_intervention": MANAGE,
     "plans.set_status": MANAGE, "plans.add_note": MANAGE,
     "plans.verified": AUDITS,
+    # The strategy page shows survey results: for those who read them; its data is imported by admins.
+    "strategy.index": RESULTS, "strategy.unit_strategy": RESULTS,
+    "admin.dpsd_import_page": ADMIN, "admin.dpsd_import_confirm": ADMIN, "admin.indicators": ADMIN,
+    "admin.indicator_import_page": ADMIN, "admin.indicator_import_confirm": ADMIN,
 }
 
 #: Routes of a chart as a 16:9 slide, `fmt` svg or png.

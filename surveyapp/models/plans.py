@@ -18,6 +18,10 @@ from .users import User
 STATUSES = ("planlagt", "i_gang", "implementeret", "opgivet")
 #: The annual report's two sides: interventions implemented this year, and new ones for the coming year.
 HIGHLIGHT_SIDES = ("implemented", "new")
+#: An ordinary intervention, or an action of a root-cause analysis ("kerneårsagsanalyse") after an adverse
+#: event, whose due date the strategy's "90 % of actions done on time" counts.
+INTERVENTION_KINDS = ("indsats", "kerneårsagsanalyse-tiltag")
+RCA_ACTION = "kerneårsagsanalyse-tiltag"
 
 intervention_items = Table(
     "intervention_item",
@@ -57,6 +61,7 @@ class Intervention(db.Model):
         CheckConstraint("status IN ('planlagt', 'i_gang', 'implementeret', 'opgivet')", name="status"),
         CheckConstraint("due_on IS NULL OR starts_on IS NULL OR due_on >= starts_on", name="dates"),
         CheckConstraint("highlight IS NULL OR highlight IN ('implemented', 'new')", name="highlight"),
+        CheckConstraint("kind IN ('indsats', 'kerneårsagsanalyse-tiltag')", name="kind"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -72,6 +77,8 @@ class Intervention(db.Model):
     audit_template_code: Mapped[str | None] = mapped_column(String(60))
     #: Highlighted in the annual report, on this side.
     highlight: Mapped[str | None] = mapped_column(String(16))
+    #: INTERVENTION_KINDS: a root-cause analysis action needs a due date.
+    kind: Mapped[str] = mapped_column(String(32), default="indsats", server_default="indsats")
 
     plan: Mapped[ActionPlan] = relationship(back_populates="interventions")
     items: Mapped[list[Item]] = relationship(secondary=intervention_items, order_by=Item.position)

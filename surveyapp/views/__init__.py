@@ -10,5 +10,6 @@ from .main import bp as main_bp
 from .plans import bp as plans_bp
 from .posters import bp as posters_bp
 from .respond import bp as respond_bp
+from .strategy import bp as strategy_bp
 
-BLUEPRINTS = [main_bp, auth_bp, respond_bp, coordinator_bp, posters_bp, admin_bp, account_bp, audits_bp, downloads_bp, plans_bp, api_bp]
+BLUEPRINTS = [main_bp, auth_bp, respond_bp, coordinator_bp, posters_bp, admin_bp, account_bp, audits_bp, downloads_bp, plans_bp, strategy_bp, api_bp]

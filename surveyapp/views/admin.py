@@ -51,4 +51,4 @@ def change_log_old_address():
 
 
 # The other admin pages register their routes on `bp`.
-from . import admin_imports, admin_questionnaires, admin_rounds, admin_units, admin_users  # noqa: E402,F401
+from . import admin_imports, admin_questionnaires, admin_rounds, admin_strategy, admin_units, admin_users  # noqa: E402,F401

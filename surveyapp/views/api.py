@@ -13,7 +13,7 @@ from flask import Blueprint, Response, abort, current_app, g, request, stream_wi
 
 from ..inputs import DB_INT_MAX, db_int
 from ..extensions import csrf, db
-from ..models import LEVELS, STATUSES
+from ..models import LEVELS, STATUSES, Unit
 from ..services.access import NotVisible, round_for
 from ..services.admin.tokens import verify_token
 from ..services.audits.exports import audit_dict, audit_rows
@@ -23,6 +23,9 @@ from ..services.results.exports import API_RESULT_COLUMNS, api_result_dict, api_
 from ..services.results.raw import NotReleased, iter_raw_responses
 from ..services.scopes import visible_unit_ids
 from ..services.spreadsheets import PLAIN, iter_csv
+from ..services.strategy.definitions import api_definitions
+from ..services.strategy.figures import strategy_items
+from ..timeutil import utcnow
 
 logger = logging.getLogger(__name__)
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -217,3 +220,20 @@ def action_plans():
     status = _choice("status", STATUSES)
     round_id = _int_arg("round")  # bounded like every id: a number past 2**31 is a 400, not a 500
     return _paginated(api_plans(g.visible, round_id, request.args.get("unit") or None, status))
+
+
+@bp.get("/indicators")
+def indicators():
+    """The strategy's indicator definitions."""
+    return _paginated(api_definitions())
+
+
+@bp.get("/units/<code>/strategy")
+def unit_strategy(code: str):
+    """Every figure of the strategy for a unit and ?year= (default this year), as the strategy page shows it."""
+    year = _int_arg("year", utcnow().year, minimum=2000, maximum=2100)
+    unit = db.session.scalar(db.select(Unit).where(Unit.code == code))
+    if unit is None or (g.visible is not None and unit.id not in g.visible):
+        abort(404)
+    items = strategy_items(unit, year, utcnow().date(), request.args.get("lang", "da"))
+    return {"unit": unit.code, "year": year, "items": [item.api() for item in items]}

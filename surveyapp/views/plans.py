@@ -34,7 +34,8 @@ ERRORS = {"dates": _l("The due date cannot lie before the start."),
           "items": _l("Choose items of the round's questionnaire."),
           "template": _l("Choose one of the audits."),
           "status": _l("That status cannot follow the current one."),
-          "not_in_round": _l("Plans are made for a ward of the round.")}
+          "not_in_round": _l("Plans are made for a ward of the round."),
+          "kind": _l("An action from a root-cause analysis needs a due date.")}
 
 
 @bp.before_request
@@ -108,7 +109,7 @@ def _form_data(form: InterventionForm) -> dict:
     return {"title": form.title.data.strip(), "description": (form.description.data or "").strip(),
             "responsible": (form.responsible.data or "").strip(), "starts_on": form.starts_on.data,
             "due_on": form.due_on.data, "audit_template_code": form.audit_template.data or None,
-            "highlight": form.highlight.data or None, "item_ids": form.items.data}
+            "highlight": form.highlight.data or None, "item_ids": form.items.data or [], "kind": form.kind.data}
 
 
 @bp.route("/<int:plan_id>/indsats/ny", methods=["GET", "POST"])
@@ -137,7 +138,7 @@ def edit_intervention(intervention_id: int):
                                      ("title", "description", "responsible", "starts_on", "due_on")},
                                   "items": [i.id for i in intervention.items],
                                   "audit_template": intervention.audit_template_code or "",
-                                  "highlight": intervention.highlight or ""})
+                                  "highlight": intervention.highlight or "", "kind": intervention.kind})
     _fill_choices(form, intervention.plan)
     if form.validate_on_submit():
         try:

@@ -15,6 +15,7 @@ from ..rounds import create_round
 from ..users import create_user
 from .audits import seed_audits
 from .plans import seed_plans
+from .strategy import seed_strategy
 
 logger = logging.getLogger(__name__)
 
@@ -199,5 +200,6 @@ def seed(responses: int = 800, seed: int = 2026, min_group: int = 5, target: flo
     seed_audits(rng, sla, user)
     # Plans answer the closed round; their ISBAR interventions are verified by the audits just seeded.
     seed_plans(baseline, sla[:3], user)
+    seed_strategy(seed, units, baseline, sla[:3], user)
     logger.info("demo data seeded: %d units, %d responses (seed %s)", len(units), total, seed)
     return DemoSummary(units=len(units), rounds=4, responses=total, logins=logins)

@@ -13,12 +13,14 @@ from sqlalchemy.orm import selectinload
 from ... import plan_rules as rules
 from ...extensions import db
 from ...models import ActionPlan, Audit, AuditSample, AuditTemplate, Intervention, InterventionNote, InterventionStatus, Item, Round, Unit, User
+from ...models.plans import INTERVENTION_KINDS, RCA_ACTION
 from ..admin.changelog import record, snapshot
 from ..audits.recording import result_of
 from ..scopes import can_see, visible_unit_ids
 
 logger = logging.getLogger(__name__)
-FIELDS = ("title", "description", "responsible", "starts_on", "due_on", "status", "audit_template_code", "highlight")
+FIELDS = ("title", "description", "responsible", "starts_on", "due_on", "status", "audit_template_code", "highlight",
+          "kind")
 
 
 class PlanError(ValueError):
@@ -81,6 +83,10 @@ def round_items(round_: Round) -> list[Item]:
 def _apply(intervention: Intervention, data: dict) -> None:
     if not rules.dates_valid(data.get("starts_on"), data.get("due_on")):
         raise PlanError("dates")
+    kind = data.get("kind") or "indsats"
+    if kind not in INTERVENTION_KINDS or (kind == RCA_ACTION and data.get("due_on") is None):
+        raise PlanError("kind")  # a root-cause analysis action is counted against its due date
+    intervention.kind = kind
     allowed = {item.id: item for item in round_items(intervention.plan.round)}
     if any(item_id not in allowed for item_id in data["item_ids"]):
         raise PlanError("items")
