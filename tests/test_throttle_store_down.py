@@ -5,7 +5,7 @@ import socket
 
 import pytest
 
-from surveyapp.extensions import db
+from surveyapp.extensions import db, limiter
 from surveyapp.services.collection.responses import create_codes
 from surveyapp.views.respond import CODE_TRIES
 from tests.conftest import PASSWORD
@@ -17,6 +17,16 @@ def _closed_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]  # closed again when the block ends: nothing listens there
+
+
+@pytest.fixture(autouse=True)
+def store_alive_again():
+    """The limiter is one object per process (as every extension is) and remembers that its store was found
+    dead. A server process serves one app; a test process serves many, so the apps of this module and of
+    the tests after it start with their store alive."""
+    limiter._storage_dead = False
+    yield
+    limiter._storage_dead = False
 
 
 @pytest.fixture
