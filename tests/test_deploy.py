@@ -117,20 +117,26 @@ class Topology:
         site = site_files(folder, self.certificates, self.instances, self.https_port, self.http_port)
         self.nginx = subprocess.Popen([NGINX, "-p", str(folder), "-c", str(nginx_config(folder, site)),
                                        "-g", "daemon off;"], stderr=subprocess.DEVNULL)
-        for port in (self.redis_port, *self.instances, self.https_port):
-            wait_for_port(port)
-        for port in self.instances:
-            self.wait_healthy(port)
+        try:
+            for port in (self.redis_port, *self.instances, self.https_port):
+                wait_for_port(port)
+            for port in self.instances:
+                self.wait_healthy(port)
+        except AssertionError:
+            self.stop()
+            raise
 
     def start_redis(self) -> subprocess.Popen:
         return subprocess.Popen(["redis-server", "--port", str(self.redis_port), "--bind", "127.0.0.1",
                                  "--save", "", "--appendonly", "no"], stdout=subprocess.DEVNULL)
 
     def start(self, port: int) -> subprocess.Popen:
-        log = open(self.folder / f"gunicorn-{port}.log", "ab")
-        command = gunicorn_command(port, 2, 4, self.folder / f"run-{port}")
-        (self.folder / f"run-{port}").mkdir(exist_ok=True)
-        return subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=log)
+        runtime = self.folder / f"run-{port}"  # systemd's RuntimeDirectory
+        runtime.mkdir(exist_ok=True)
+        command = gunicorn_command(port, int(self.env["SURVEYAPP_WORKERS"]), int(self.env["SURVEYAPP_THREADS"]),
+                                   runtime)
+        with open(self.folder / f"gunicorn-{port}.log", "ab") as log:
+            return subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=log)
 
     def log(self, port: int) -> str:
         return (self.folder / f"gunicorn-{port}.log").read_text(errors="replace")
