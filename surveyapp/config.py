@@ -49,6 +49,14 @@ def sqlite_busy_timeout(workers: int, threads: int) -> int:
     return min(max(5000, 500 * workers * threads), 30000)
 
 
+def ratelimit_storage_options(uri: str) -> dict:
+    """Short socket timeouts for a Redis throttle store: an unreachable host costs a request 1 s, not the
+    operating system's connect timeout, before the limiter falls back to memory."""
+    if uri.startswith(("redis://", "rediss://", "redis+unix://")):
+        return {"socket_connect_timeout": 1, "socket_timeout": 1}
+    return {}
+
+
 def from_environment(instance_path: Path, given: dict) -> dict:
     """Settings read from the environment, with their defaults; keys in `given` are left to the caller."""
     default_db = f"sqlite:///{instance_path / 'surveyapp.db'}"
@@ -58,6 +66,7 @@ def from_environment(instance_path: Path, given: dict) -> dict:
     threads = int(os.environ.get("SURVEYAPP_THREADS", "4"))
     busy_timeout = int(given.get("SURVEYAPP_SQLITE_BUSY_TIMEOUT_MS")
                        or os.environ.get("SURVEYAPP_SQLITE_BUSY_TIMEOUT_MS") or sqlite_busy_timeout(workers, threads))
+    ratelimit_uri = given.get("RATELIMIT_STORAGE_URI") or os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     return {
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SURVEYAPP_WORKERS": workers,
@@ -75,7 +84,8 @@ def from_environment(instance_path: Path, given: dict) -> dict:
         "SURVEYAPP_KIOSK_RESET_SECONDS": int(os.environ.get("SURVEYAPP_KIOSK_RESET_SECONDS", "8")),
         "SURVEYAPP_KIOSK_ABANDON_SECONDS": int(os.environ.get("SURVEYAPP_KIOSK_ABANDON_SECONDS", "900")),
         # memory:// counts per worker; several workers or instances share redis://host:6379/0 (docs/deploy.md).
-        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_STORAGE_URI": ratelimit_uri,
+        "RATELIMIT_STORAGE_OPTIONS": ratelimit_storage_options(ratelimit_uri),
         # Trusted proxies in front of the app (nginx: 1): the client address is read from X-Forwarded-For.
         "SURVEYAPP_PROXY_HOPS": int(os.environ.get("SURVEYAPP_PROXY_HOPS", "0")),
         # Secure cookies wherever the app is served over HTTPS, i.e. everywhere but a developer's machine.
@@ -102,4 +112,9 @@ DEFAULTS = {
     "WTF_CSRF_TIME_LIMIT": None,  # a survey page may stay open for hours on a ward
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     "JSON_SORT_KEYS": False,
+    # Redis unreachable: throttle in this process's memory (one logged warning, "Rate limit storage
+    # unreachable - falling back to in-memory storage") instead of answering 500; back to Redis once it
+    # answers. A storage error at the after-request deduction is logged, never a 500 either.
+    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+    "RATELIMIT_SWALLOW_ERRORS": True,
 }

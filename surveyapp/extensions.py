@@ -4,9 +4,10 @@ from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+
+from .csrf import SameOriginCSRF
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -23,7 +24,7 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
-csrf = CSRFProtect()
+csrf = SameOriginCSRF()
 babel = Babel()
 login_manager = LoginManager()
 
@@ -40,5 +41,6 @@ def _client_key() -> str:
 
 
 #: Throttles failed logins and answer-code guesses; counters live in memory (per worker) unless
-#: RATELIMIT_STORAGE_URI names a shared store.
+#: RATELIMIT_STORAGE_URI names a shared store. When that store is unreachable the counters fall back to
+#: per-process memory with one logged warning, and go back to it once it answers again (config.DEFAULTS).
 limiter = Limiter(key_func=_client_key, default_limits=[])

@@ -1,12 +1,21 @@
-"""The production topology of deploy/ on loopback: nginx (with deploy/nginx/surveyapp-proxy.conf) in front of
-two gunicorn instances on one PostgreSQL database with Redis as the shared throttle store. Submissions go
-through nginx while slow clients trickle bodies alongside; one instance is killed with SIGKILL mid-run. Every
-acknowledged answer must be stored exactly once, and the throttle must count across both instances."""
+"""The production topology of deploy/ on loopback: nginx with the site file as shipped (TLS with a test
+certificate) in front of two gunicorn instances started with the systemd unit's command line, on one
+PostgreSQL database with Redis as the shared throttle store.
+
+- `nginx -t` accepts the site file as shipped, on Debian's own nginx.conf.
+- One instance killed with SIGKILL mid-run while slow clients trickle bodies: every acknowledged answer is
+  stored exactly once, and the throttle counts across both instances.
+- The rolling restart of docs/deploy.md (section 7: each instance stopped as systemd stops it, started
+  again, its /healthz awaited, then the next) under 32 respondents: no 5xx, every acknowledged answer
+  stored once, nothing stored that was not acknowledged. Static files come through nginx with a year's
+  Cache-Control and Brotli.
+- Redis stopped: logins, answer codes and unknown links answer without a 5xx (throttled in memory).
+"""
 import os
 import re
 import shutil
 import signal
-import socket
+import ssl
 import subprocess
 import sys
 import threading
@@ -22,43 +31,42 @@ import pytest
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.deploy_helpers import (NGINX, ROOT, free_port, gunicorn_command, make_certificates, nginx_config,
+                                  nginx_test, site_files, unit_setting, unit_stop_seconds, wait_for_port)
+
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 KEY_ITEMS = ("tryg_som_patient", "laere_af_haendelser", "ledelse_foelger_op")
+SECRET = "deploy-test"
+PASSWORD = "Deploy-test-password-1"
 
-pytestmark = [
-    pytest.mark.skipif(not (shutil.which("nginx") or Path("/usr/sbin/nginx").exists()), reason="nginx missing"),
-    pytest.mark.skipif(not shutil.which("redis-server"), reason="redis-server missing"),
-    pytest.mark.skipif(not PG_URL, reason="needs the PostgreSQL server of TEST_DATABASE_URL"),
-]
-
-
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+needs_nginx = pytest.mark.skipif(not Path(NGINX).exists() or not shutil.which("openssl"),
+                                 reason="nginx or openssl missing")
 
 
-def _wait(port: int, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise AssertionError(f"nothing listens on {port}")
+def needs_topology(test):
+    """nginx, openssl, redis-server and the PostgreSQL server of TEST_DATABASE_URL."""
+    test = needs_nginx(test)
+    test = pytest.mark.skipif(not shutil.which("redis-server"), reason="redis-server missing")(test)
+    return pytest.mark.skipif(not PG_URL, reason="needs the PostgreSQL server of TEST_DATABASE_URL")(test)
 
 
-@pytest.fixture
-def database(tmp_path):
-    """A new database on TEST_DATABASE_URL's server, migrated by `flask init-db`, with one open round."""
+@needs_nginx
+def test_nginx_accepts_the_site_file_as_shipped(tmp_path):
+    checked = nginx_test(tmp_path, make_certificates(tmp_path / "certs"))
+    assert checked.returncode == 0, checked.stderr
+
+
+@pytest.fixture(scope="module")
+def database(tmp_path_factory):
+    """A database on TEST_DATABASE_URL's server, migrated by `flask init-db`, with one open round, five
+    answer codes and a coordinator."""
     name = "surveyapp_deploy_" + uuid.uuid4().hex[:8]
     admin = create_engine(make_url(PG_URL).set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "deploy-test", "SURVEYAPP_INSTANCE": str(tmp_path)}
+    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": SECRET,
+           "SURVEYAPP_INSTANCE": str(tmp_path_factory.mktemp("instance"))}
     subprocess.run([sys.executable, "-m", "flask", "--app", "app", "init-db"], cwd=ROOT, env=env, check=True,
                    capture_output=True)
     subprocess.run([sys.executable, "-c", SETUP], cwd=ROOT, env=env, check=True, capture_output=True)
@@ -68,13 +76,15 @@ def database(tmp_path):
     admin.dispose()
 
 
-SETUP = """
+SETUP = f"""
 from datetime import timedelta
 from app import app
 from surveyapp.services import questionnaires
 from surveyapp.extensions import db
 from surveyapp.models import Unit
+from surveyapp.services.collection.responses import create_codes
 from surveyapp.services.rounds import create_round
+from surveyapp.services.users import create_user
 from surveyapp.timeutil import utcnow
 with app.app_context():
     h = Unit(code="H", name="Sygehus", level="sygehus")
@@ -82,69 +92,105 @@ with app.app_context():
     w = Unit(code="H-A1", name="Afsnit", level="afsnit", parent=a, headcount=50)
     db.session.add_all([h, a, w])
     now = utcnow()
-    create_round(questionnaires.find("patientsikkerhedskultur"), "Drift", now - timedelta(days=1),
-                 now + timedelta(days=30), [h, a, w], 0.8, 5, link_kinds=("open",))
+    round_ = create_round(questionnaires.find("patientsikkerhedskultur"), "Drift", now - timedelta(days=1),
+                          now + timedelta(days=30), [h, a, w], 0.8, 5, link_kinds=("open",))
+    create_codes(round_, w, 5)
+    create_user("koordinator@example.org", "coordinator", "{PASSWORD}").units = [w]
     db.session.commit()
 """
 
 
-@pytest.fixture
-def topology(database, tmp_path):
-    url, env = database
-    processes = []
-    redis_port, ports, nginx_port = _port(), [_port(), _port()], _port()
-    processes.append(subprocess.Popen(["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1",
-                                       "--save", "", "--appendonly", "no"], stdout=subprocess.DEVNULL))
-    env = {**env, "SURVEYAPP_PROXY_HOPS": "1", "RATELIMIT_STORAGE_URI": f"redis://127.0.0.1:{redis_port}/0",
-           "SURVEYAPP_WORKERS": "2", "SURVEYAPP_THREADS": "4", "SURVEYAPP_PUBLIC_URL": f"http://127.0.0.1:{nginx_port}"}
-    gunicorns = []
-    for port in ports:
-        gunicorns.append(subprocess.Popen(
-            [str(Path(sys.executable).with_name("gunicorn")), "--workers", "2", "--threads", "4",
-             "--bind", f"127.0.0.1:{port}", "--control-socket", str(tmp_path / f"gunicorn-{port}.ctl"), "app:app"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-    processes += gunicorns
-    snippet = (ROOT / "deploy/nginx/surveyapp-proxy.conf").read_text().replace("/opt/surveyapp", str(ROOT))
-    (tmp_path / "surveyapp-proxy.conf").write_text(snippet)
-    (tmp_path / "logs").mkdir()
-    (tmp_path / "nginx.conf").write_text(f"""
-pid {tmp_path}/nginx.pid;
-error_log {tmp_path}/logs/error.log;
-worker_processes 1;
-events {{ worker_connections 512; }}
-http {{
-    include /etc/nginx/mime.types;
-    access_log off;
-    client_body_temp_path {tmp_path}/body; proxy_temp_path {tmp_path}/proxy;
-    fastcgi_temp_path {tmp_path}/fcgi; uwsgi_temp_path {tmp_path}/uwsgi; scgi_temp_path {tmp_path}/scgi;
-    upstream surveyapp {{
-        server 127.0.0.1:{ports[0]} max_fails=1 fail_timeout=10s;
-        server 127.0.0.1:{ports[1]} max_fails=1 fail_timeout=10s;
-        keepalive 16;
-    }}
-    server {{
-        listen 127.0.0.1:{nginx_port};
-        include {tmp_path}/surveyapp-proxy.conf;
-    }}
-}}
-""")
-    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-    processes.append(subprocess.Popen([nginx, "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf"),
-                                       "-g", "daemon off;"], stderr=subprocess.DEVNULL))
-    try:
-        for port in (redis_port, *ports, nginx_port):
-            _wait(port)
-        yield {"base": f"http://127.0.0.1:{nginx_port}", "instances": ports, "gunicorns": gunicorns, "url": url,
-               "nginx_port": nginx_port}
-    finally:
-        for process in reversed(processes):
-            if process.poll() is None:
-                process.terminate()
-        for process in processes:
+class Topology:
+    """nginx, Redis and two gunicorn instances on loopback; instances restart as systemd restarts them."""
+
+    def __init__(self, url: str, env: dict, folder: Path):
+        self.url, self.folder = url, folder
+        self.redis_port, self.instances = free_port(), [free_port(), free_port()]
+        self.https_port, self.http_port = free_port(), free_port()
+        self.base = f"https://127.0.0.1:{self.https_port}"
+        self.env = {**env, "SURVEYAPP_PROXY_HOPS": "1", "RATELIMIT_STORAGE_URI": f"redis://127.0.0.1:{self.redis_port}/0",
+                    "SURVEYAPP_WORKERS": "2", "SURVEYAPP_THREADS": "4", "SURVEYAPP_PUBLIC_URL": self.base}
+        self.certificates = make_certificates(folder / "certs")
+        self.tls = ssl.create_default_context(cafile=str(self.certificates / "fullchain.pem"))
+        self.redis = self.start_redis()
+        self.gunicorns = {port: self.start(port) for port in self.instances}
+        site = site_files(folder, self.certificates, self.instances, self.https_port, self.http_port)
+        self.nginx = subprocess.Popen([NGINX, "-p", str(folder), "-c", str(nginx_config(folder, site)),
+                                       "-g", "daemon off;"], stderr=subprocess.DEVNULL)
+        try:
+            for port in (self.redis_port, *self.instances, self.https_port):
+                wait_for_port(port)
+            for port in self.instances:
+                self.wait_healthy(port)
+        except AssertionError:
+            self.stop()
+            raise
+
+    def start_redis(self) -> subprocess.Popen:
+        return subprocess.Popen(["redis-server", "--port", str(self.redis_port), "--bind", "127.0.0.1",
+                                 "--save", "", "--appendonly", "no"], stdout=subprocess.DEVNULL)
+
+    def start(self, port: int) -> subprocess.Popen:
+        runtime = self.folder / f"run-{port}"  # systemd's RuntimeDirectory
+        runtime.mkdir(exist_ok=True)
+        command = gunicorn_command(port, int(self.env["SURVEYAPP_WORKERS"]), int(self.env["SURVEYAPP_THREADS"]),
+                                   runtime)
+        with open(self.folder / f"gunicorn-{port}.log", "ab") as log:
+            return subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=log)
+
+    def log(self, port: int) -> str:
+        return (self.folder / f"gunicorn-{port}.log").read_text(errors="replace")
+
+    def wait_healthy(self, port: int, seconds: float = 60) -> None:
+        """docs/deploy.md's wait: /healthz of the instance answers 200."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
             try:
-                process.wait(15)
+                if urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5).status == 200:
+                    return
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                time.sleep(0.2)
+        raise AssertionError(f"instance {port} never became healthy:\n{self.log(port)[-3000:]}")
+
+    def restart(self, port: int) -> None:
+        """`systemctl restart surveyapp@PORT` as the unit has it: KillSignal to the master (KillMode=mixed),
+        its exit awaited for at most TimeoutStopSec, then ExecStart again."""
+        process = self.gunicorns[port]
+        process.send_signal(getattr(signal, unit_setting("KillSignal")))
+        try:
+            process.wait(unit_stop_seconds())
+        except subprocess.TimeoutExpired:
+            raise AssertionError(f"instance {port} did not stop within TimeoutStopSec")
+        self.gunicorns[port] = self.start(port)
+
+    def stop(self) -> None:
+        for process in (self.nginx, *self.gunicorns.values(), self.redis):
+            if process.poll() is None:
+                # Nothing left to finish: gunicorn's masters are killed (their workers see it within a
+                # second and exit), the others quit at once.
+                process.send_signal(signal.SIGKILL if process in self.gunicorns.values() else signal.SIGINT)
+        for process in (self.nginx, *self.gunicorns.values(), self.redis):
+            try:
+                process.wait(5)
             except subprocess.TimeoutExpired:
-                process.kill()
+                process.kill()  # a gunicorn master's workers follow it within a second
+
+    def opener(self) -> urllib.request.OpenerDirector:
+        """A browser of its own: cookies, the test CA, no redirects followed (a 303 is the acknowledgement)."""
+        return urllib.request.build_opener(urllib.request.HTTPCookieProcessor(), _NoRedirect(),
+                                           urllib.request.HTTPSHandler(context=self.tls))
+
+
+@pytest.fixture(scope="module")
+def topology(database, tmp_path_factory):
+    """One topology for the module (starting it takes a while): each test leaves both instances able to
+    start and Redis running, whatever it took away (the rolling restart starts a killed instance again)."""
+    url, env = database
+    started = Topology(url, env, tmp_path_factory.mktemp("topology"))
+    try:
+        yield started
+    finally:
+        started.stop()
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -152,40 +198,53 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def _respondent(base: str, slug: str) -> tuple[str | None, bool]:
-    """Fetch the form, submit it, retry the same key on a 5xx (a killed instance) like a browser's user
-    would; returns (form key, acknowledged)."""
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(), _NoRedirect())
-    for _ in range(5):
-        try:
-            with opener.open(f"{base}/s/{slug}", timeout=30) as page:
-                html = page.read().decode()
-            break
-        except (urllib.error.URLError, ConnectionError):
-            time.sleep(0.2)
-    else:
-        return None, False
-    hidden = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*type="hidden"[^>]*value="([^"]*)"', html)
-                  + re.findall(r'<input[^>]*type="hidden"[^>]*name="([^"]+)"[^>]*value="([^"]*)"', html))
-    data = urllib.parse.urlencode({**hidden, **{f"item_{c}": "4" for c in KEY_ITEMS}}).encode()
-    for _ in range(5):
-        try:
-            opener.open(f"{base}/s/{slug}", data=data, timeout=30)
-        except urllib.error.HTTPError as error:
-            if error.code == 303:
-                return hidden["idempotency_key"], True
-            if error.code < 500:
-                return hidden["idempotency_key"], False
-        except (urllib.error.URLError, ConnectionError):
-            pass
-        time.sleep(0.2)
-    return hidden["idempotency_key"], False
+def _hidden_fields(html: str) -> dict:
+    return dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*type="hidden"[^>]*value="([^"]*)"', html)
+                + re.findall(r'<input[^>]*type="hidden"[^>]*name="([^"]+)"[^>]*value="([^"]*)"', html))
 
 
-def _slow_client(port: int, stop: threading.Event) -> None:
-    """A body announced as 100 bytes and sent at a byte a second: nginx holds it, gunicorn never sees it."""
+def _status(opener, url: str, data: dict | None = None) -> tuple[int, str]:
+    """(status, body) of one request; 599 for a connection nginx dropped (it never should)."""
+    body = urllib.parse.urlencode(data).encode() if data is not None else None
     try:
-        with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        with opener.open(url, data=body, timeout=60) as page:
+            return page.status, page.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode(errors="replace")
+    except (urllib.error.URLError, ConnectionError, TimeoutError) as error:
+        return 599, str(error)
+
+
+def _respondent(topology: Topology, slug: str, retry: bool = True) -> tuple[str | None, bool, list[int]]:
+    """Fetch the form and submit it (retrying the same key on a 5xx, like a respondent pressing send again,
+    when `retry`): returns (form key, acknowledged, every status seen). No Referer is sent, as from a browser
+    with Referrer-Policy: no-referrer."""
+    opener, url, seen = topology.opener(), f"{topology.base}/s/{slug}", []
+    for _ in range(5 if retry else 1):
+        status, html = _status(opener, url)
+        seen.append(status)
+        if status == 200:
+            break
+        time.sleep(0.2)
+    else:
+        return None, False, seen
+    hidden = _hidden_fields(html)
+    data = {**hidden, **{f"item_{c}": "4" for c in KEY_ITEMS}}
+    for _ in range(5 if retry else 1):
+        status, _body = _status(opener, url, data)
+        seen.append(status)
+        if status < 500:
+            return hidden["idempotency_key"], status == 303, seen
+        time.sleep(0.2)
+    return hidden["idempotency_key"], False, seen
+
+
+def _slow_client(port: int, stop: threading.Event, tls: ssl.SSLContext) -> None:
+    """A body announced as 100 bytes and sent at a byte a second: nginx holds it, gunicorn never sees it."""
+    import socket
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as raw, \
+                tls.wrap_socket(raw, server_hostname="127.0.0.1") as sock:
             sock.sendall(b"POST /s/slow HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
                          b"Content-Length: 100\r\n\r\n")
             while not stop.is_set():
@@ -195,56 +254,152 @@ def _slow_client(port: int, stop: threading.Event) -> None:
         pass  # nginx closed it after client_body_timeout: as intended
 
 
-def test_submissions_through_nginx_survive_a_killed_instance_and_the_throttle_is_shared(topology):
-    from surveyapp.models import CollectionLink, Response
+def _stored(topology: Topology) -> dict[str, int]:
+    from surveyapp.models import Response
 
-    engine = create_engine(topology["url"])
+    engine = create_engine(topology.url)
     with engine.connect() as conn:
-        slug = conn.execute(select(CollectionLink.slug)).scalar_one()
+        stored = dict(conn.execute(select(Response.idempotency_key, func.count())
+                                   .group_by(Response.idempotency_key)).all())
+    engine.dispose()
+    return stored
 
-    for port in topology["instances"]:  # workers boot after the port is bound
-        assert urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=60).status == 200
 
+def _stored_keys(keys) -> list[str]:
+    """The response stores an HMAC of the form's key under the app's secret (docs/anonymity.md), never the key."""
+    from flask import Flask
+
+    from surveyapp.services.collection.responses import stored_key
+    with Flask(__name__).app_context() as ctx:
+        ctx.app.config["SECRET_KEY"] = SECRET
+        return [stored_key(key) for key in keys]
+
+
+def _slug(topology: Topology, kind: str = "open") -> str:
+    from surveyapp.models import CollectionLink
+
+    engine = create_engine(topology.url)
+    with engine.connect() as conn:
+        slug = conn.execute(select(CollectionLink.slug).where(CollectionLink.kind == kind).limit(1)).scalar_one()
+    engine.dispose()
+    return slug
+
+
+@needs_topology
+def test_submissions_through_nginx_survive_a_killed_instance_and_the_throttle_is_shared(topology):
+    slug = _slug(topology)
     # The throttle counts across instances: 20 guesses split over both, then the 21st is refused on either.
     guesser = {"X-Forwarded-For": "198.51.100.7"}
     for i in range(20):
-        port = topology["instances"][i % 2]
+        port = topology.instances[i % 2]
         request = urllib.request.Request(f"http://127.0.0.1:{port}/s/guess{i}", headers=guesser)
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(request, timeout=30)
         assert refused.value.code == 404
     with pytest.raises(urllib.error.HTTPError) as throttled:
         urllib.request.urlopen(urllib.request.Request(
-            f"http://127.0.0.1:{topology['instances'][0]}/s/guess-more", headers=guesser), timeout=10)
+            f"http://127.0.0.1:{topology.instances[0]}/s/guess-more", headers=guesser), timeout=10)
     assert throttled.value.code == 429
-    assert urllib.request.urlopen(f"http://127.0.0.1:{topology['instances'][1]}/s/{slug}", timeout=10).status == 200
+    assert urllib.request.urlopen(f"http://127.0.0.1:{topology.instances[1]}/s/{slug}", timeout=10).status == 200
 
     stop = threading.Event()
-    slow = [threading.Thread(target=_slow_client, args=(topology["nginx_port"], stop)) for _ in range(16)]
+    slow = [threading.Thread(target=_slow_client, args=(topology.https_port, stop, topology.tls)) for _ in range(16)]
     for thread in slow:
         thread.start()
     try:
         with ThreadPoolExecutor(16) as pool:
-            futures = [pool.submit(_respondent, topology["base"], slug) for _ in range(120)]
+            futures = [pool.submit(_respondent, topology, slug) for _ in range(120)]
             time.sleep(1.0)
-            os.kill(topology["gunicorns"][0].pid, signal.SIGKILL)  # the master; its workers follow or hang on
+            os.kill(topology.gunicorns[topology.instances[0]].pid, signal.SIGKILL)  # the master; workers follow
             results = [future.result() for future in futures]
     finally:
         stop.set()
         for thread in slow:
             thread.join(5)
 
-    acknowledged = [key for key, ok in results if ok]
+    acknowledged = [key for key, ok, _seen in results if ok]
     assert len(acknowledged) >= 100, f"only {len(acknowledged)} of 120 acknowledged"
-    with engine.connect() as conn:
-        stored = dict(conn.execute(select(Response.idempotency_key, func.count())
-                                   .group_by(Response.idempotency_key)).all())
-    engine.dispose()
-    # The response stores an HMAC of the form's key under the app's secret (docs/anonymity.md), never the key.
-    from flask import Flask
-
-    from surveyapp.services.collection.responses import stored_key
-    with Flask(__name__).app_context() as ctx:
-        ctx.app.config["SECRET_KEY"] = "deploy-test"
-        assert all(stored.get(stored_key(key)) == 1 for key in acknowledged)
+    stored = _stored(topology)
+    assert all(stored.get(key) == 1 for key in _stored_keys(acknowledged))
     assert all(count == 1 for count in stored.values())
+
+
+@needs_topology
+def test_the_documented_rolling_restart_gives_32_respondents_no_error_and_loses_no_answer(topology):
+    slug, stored_before = _slug(topology), _stored(topology)
+    stop, lock, results = threading.Event(), threading.Lock(), []
+
+    def respondent() -> None:  # one respondent after another, no retries: any 5xx counts
+        while not stop.is_set():
+            outcome = _respondent(topology, slug, retry=False)
+            with lock:
+                results.append(outcome)
+
+    threads = [threading.Thread(target=respondent) for _ in range(32)]
+    for thread in threads:
+        thread.start()
+    try:
+        time.sleep(2)
+        during, timings = [], []
+        for port in topology.instances:  # docs/deploy.md, section 7
+            before, started = len(results), time.monotonic()
+            topology.restart(port)
+            stopped = time.monotonic()
+            topology.wait_healthy(port)
+            during.append(len(results) - before)
+            timings.append((round(stopped - started, 1), round(time.monotonic() - stopped, 1)))
+        time.sleep(2)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(120)
+
+    statuses = [status for _key, _ok, seen in results for status in seen]
+    errors = sorted(status for status in statuses if status >= 500)
+    assert not errors, f"{len(errors)} errors in {len(statuses)} responses: {errors[:20]}"
+    print(f"{len(results)} respondents; per restart (stop s, start s): {timings}, respondents done: {during}")
+    assert all(count >= 32 for count in during), f"too few respondents finished during the restarts: {during}"
+    assert all(ok for _key, ok, _seen in results), "every respondent's answer is acknowledged"
+    acknowledged = [key for key, _ok, _seen in results]
+    stored = _stored(topology)
+    new = {key: count for key, count in stored.items() if key not in stored_before}
+    assert sorted(new) == sorted(_stored_keys(acknowledged))  # nothing lost, nothing unacknowledged
+    assert set(stored.values()) == {1}
+
+    # Static files through nginx: the app's year of Cache-Control and its Brotli copy.
+    _status_, html = _status(topology.opener(), f"{topology.base}/s/{slug}")
+    stylesheet = re.search(r'href="(/static/[^"?]+\.css\?v=[0-9a-f]+)"', html).group(1)
+    request = urllib.request.Request(topology.base + stylesheet, headers={"Accept-Encoding": "br, gzip"})
+    with topology.opener().open(request, timeout=10) as static:
+        assert static.headers["Content-Encoding"] == "br"
+        assert "max-age=31536000" in static.headers["Cache-Control"]
+
+
+@needs_topology
+def test_with_redis_stopped_logins_answer_codes_and_unknown_links_give_no_error(topology):
+    topology.redis.terminate()
+    topology.redis.wait(10)
+    try:
+        _without_redis(topology)
+    finally:
+        topology.redis = topology.start_redis()
+        wait_for_port(topology.redis_port)
+
+
+def _without_redis(topology: Topology) -> None:
+    code = _slug(topology, "code")
+    browser, login = topology.opener(), f"{topology.base}/login"
+    status, html = _status(browser, login)
+    credentials = {"csrf_token": _hidden_fields(html)["csrf_token"], "email": "koordinator@example.org"}
+    wrong, _ = _status(browser, login, {**credentials, "password": "wrong"})
+    right, _ = _status(browser, login, {**credentials, "password": PASSWORD})
+    key, answered, seen = _respondent(topology, code, retry=False)
+    guesses = [_status(topology.opener(), f"{topology.base}/s/unknown{i}")[0] for i in range(10)]
+
+    assert (status, wrong, right) == (200, 200, 302)
+    assert answered and seen == [200, 303]
+    # Counted in each worker's memory now (tests/test_throttle_store_down.py shows the 429 in one process).
+    assert set(guesses) == {404}
+    assert _stored(topology)[_stored_keys([key])[0]] == 1
+    logs = "".join(topology.log(port) for port in topology.instances)
+    assert "Rate limit storage unreachable - falling back to in-memory storage" in logs
