@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import functools
-from datetime import date
+from datetime import date, datetime
 
 from babel import Locale
-from babel.dates import format_date
+from babel.dates import format_date, format_interval, format_time
 from babel.numbers import format_decimal, format_percent, parse_pattern
+from flask import current_app
 from flask_babel import get_locale
 
 from .scoring import display_percent
+from .timeutil import local, period_days
 
 
 def _locale() -> Locale:
@@ -94,3 +96,44 @@ def short_date(value: date, locale: Locale | str | None = None) -> str:
 
 FILTERS = {"percent": percent, "points": points, "decimal": decimal, "p_value": p_value,
            "long_date": long_date, "short_date": short_date}
+
+
+def period(opens_at: datetime, closes_at: datetime, locale: Locale | str | None = None,
+           zone: str | None = None) -> str:
+    """A round's period with its inclusive last day, as one Babel interval: "1.–27. dec. 2026",
+    "20. nov.–27. dec. 2026" / "Dec 1 – 27, 2026". The one text for a period on every page and PDF."""
+    loc = Locale.parse(locale) if locale else _locale()
+    first, last = period_days(opens_at, closes_at, zone or _zone())
+    if first == last:
+        return format_date(first, "medium", locale=loc)
+    return format_interval(first, last, "yMMMd", locale=loc)
+
+
+def medium_date(value: date | datetime | None, locale: Locale | str | None = None) -> str:
+    """A date as every table shows it: "27. dec. 2026" / "Dec 27, 2026"; a datetime (UTC) as its local day."""
+    if value is None:
+        return ""
+    loc = Locale.parse(locale) if locale else _locale()
+    if isinstance(value, datetime):
+        value = local(value, _zone()).date()
+    return format_date(value, "medium", locale=loc)
+
+
+def date_time(value: datetime | None, locale: Locale | str | None = None) -> str:
+    """A moment (naive UTC) as local time, in the same date style: "28. dec. 2026 01.00" / "Dec 28, 2026, 01:00"."""
+    if value is None:
+        return ""
+    loc = Locale.parse(locale) if locale else _locale()
+    moment = local(value, _zone())
+    return str(loc.datetime_formats["medium"]).format(format_time(moment, "HH:mm" if loc.language != "da" else "HH.mm",
+                                                                  locale=loc), format_date(moment, "medium", locale=loc))
+
+
+def _zone() -> str:
+    try:
+        return current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Copenhagen")
+    except RuntimeError:  # outside an app: the product's own zone
+        return "Europe/Copenhagen"
+
+
+FILTERS.update(period=period, medium_date=medium_date, date_time=date_time)

@@ -68,7 +68,7 @@ def audit_page_data(audit: Audit, lang: str) -> dict:
                     if not result.decided else None),
         "share": format_percent(result.overall.share) if result.overall.share is not None else None,
         "criteria": criteria,
-        "audited_on": format_date(audit.audited_on, "long"),
+        "audited_on": format_date(audit.audited_on),
     }
 
 
