@@ -58,26 +58,47 @@ def percent_formatter(decimals: int = 1, locale: Locale | str | None = None):
 
 
 def points(value: float, locale: Locale | str | None = None) -> str:
-    """A change in percentage points with its sign: "+4,2" / "−3,0"."""
+    """A change in percentage points with its sign, ties rounded half up: "+4,3" for 4.25 / "−3,0"."""
     loc = Locale.parse(locale) if locale else _locale()
-    text = format_decimal(abs(value), "0.0", locale=loc)
-    return ("+" if value > 0 else "−" if value < 0 else "±") + text
+    shown = display_percent(abs(value), 1)
+    text = format_decimal(shown, "0.0", locale=loc)
+    return ("+" if shown and value > 0 else "−" if shown and value < 0 else "±") + text
 
 
 def decimal(value: float | None, decimals: int = 1, locale: Locale | str | None = None) -> str:
-    """A number with a fixed count of decimals, "–" for None."""
+    """A number with a fixed count of decimals, ties rounded half up (76.25 -> "76,3"); "–" for None."""
     if value is None:
         return "–"
     loc = Locale.parse(locale) if locale else _locale()
-    return format_decimal(value, "#,##0." + "0" * decimals if decimals else "#,##0", locale=loc)
+    shown = display_percent(value, decimals) if value >= 0 else -display_percent(-value, decimals)
+    return format_decimal(shown, "#,##0." + "0" * decimals if decimals else "#,##0", locale=loc)
+
+
+#: The level below which a change is called larger than chance (`scoring.two_proportion_test`).
+SIGNIFICANCE = 0.05
 
 
 def p_value(value: float, locale: Locale | str | None = None) -> str:
-    """A p-value as a reader expects it, with its relation: "p < 0,001", "p = 0,04", "p = 0,167"."""
+    """A p-value as a reader expects it, with its relation: "p < 0,001", "p = 0,04", "p = 0,005"; shown with as
+    many decimals as keep it on its side of 0,05 ("p = 0,049", never "p = 0,05" for a change called real)."""
     loc = Locale.parse(locale) if locale else _locale()
     if value < 0.001:
         return "p < " + format_decimal(0.001, "0.000", locale=loc)
-    return "p = " + format_decimal(value, "0.00" if value >= 0.01 else "0.000", locale=loc)
+    decimals = p_value_decimals(value)
+    if decimals is None:
+        return "p < " + format_decimal(SIGNIFICANCE, "0.00", locale=loc)
+    return "p = " + format_decimal(display_percent(value, decimals), "0." + "0" * decimals, locale=loc)
+
+
+def p_value_decimals(value: float, limit: float = SIGNIFICANCE) -> int | None:
+    """Decimals for a p-value: 2 (3 below 0.01), more while rounding half up would move it across `limit`;
+    None when even 4 decimals would (0.04999...), to be shown as "p < 0,05"."""
+    decimals = 2 if value >= 0.01 else 3
+    while decimals <= 4:
+        if (float(display_percent(value, decimals)) < limit) == (value < limit):
+            return decimals
+        decimals += 1
+    return None
 
 
 def long_date(value: date | None, locale: Locale | str | None = None) -> str:

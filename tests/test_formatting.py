@@ -68,3 +68,19 @@ def test_a_moment_is_shown_in_danish_time_in_the_date_style_of_the_tables():
     from surveyapp.formatting import date_time
 
     assert date_time(datetime(2026, 12, 28), "da") == "28. dec. 2026 01.00"
+
+
+def test_a_p_value_stays_on_its_side_of_five_percent():
+    assert p_value(0.049, locale="da") == "p = 0,049"  # called larger than chance: never "0,05"
+    assert p_value(0.0496, locale="da") == "p = 0,0496"
+    assert p_value(0.049996, locale="da") == "p < 0,05"
+    assert p_value(0.051, locale="da") == "p = 0,05" and p_value(0.05, locale="da") == "p = 0,05"  # chance
+    assert p_value(0.0234, locale="da") == "p = 0,02" and p_value(0.0049, locale="da") == "p = 0,005"
+
+
+def test_ties_round_half_up():
+    from surveyapp.formatting import decimal
+
+    assert decimal(76.25, locale="da") == "76,3" and decimal(76.35, locale="da") == "76,4"
+    assert points(4.25, locale="da") == "+4,3" and points(-4.25, locale="da") == "−4,3"
+    assert percent(76.25, locale="da") == "76,3\xa0%"
