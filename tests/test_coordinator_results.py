@@ -144,7 +144,7 @@ def test_follow_up_shows_responses_per_day_and_lowest_rate_first(client, login_a
     assert order == sorted(order)  # 0 %, 0 %, 15 %, 60 %
     assert "60,0\xa0%" in rates and "15,0\xa0%" in rates
     days = html[html.index("Besvarelser pr. dag som tabel"):]
-    assert "7. jun. 2026</td><td class=\"num\">0" in days
+    assert "7. jun. 2026</td><td class=\"num\" data-label=\"Besvarelser\">0" in days
 
 
 @pytest.fixture
