@@ -68,3 +68,12 @@ def test_the_change_log_shows_an_intervention_status_change_in_words(client, log
     assert "Status: Planlagt → I gang" in page
     assert "Lukker: 28. dec. 2026 01.00 → 4. jan. 2027 01.00" in page
     assert "Kun svarkoder: Nej → Ja" in page
+
+
+def test_the_change_log_names_an_interventions_questions_by_their_text(client, login_as, make_org):
+    admin = login_as("admin")
+    unit = make_org()["H-A1"]
+    changelog.record(admin, "intervention.create", unit, after={"title": "Tavlemøde", "items": ["tryg_som_patient"]})
+    db.session.commit()
+    page = client.get("/admin/changelog").get_data(as_text=True)
+    assert "Spørgsmål: – → Jeg ville føle mig tryg, hvis jeg var patient her" in page and "tryg_som_patient" not in page

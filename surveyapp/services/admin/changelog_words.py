@@ -3,10 +3,15 @@ them ("Status: Planlagt → I gang"), never the stored keys (`intervention.statu
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from ...extensions import db
 
 from ...formatting import date_time, medium_date, percent
+from ...models import Item
 
 ACTIONS = {
     "action_plan.create": _l("Action plan started"),
@@ -104,10 +109,13 @@ def target_text(target_type: str) -> str:
     return str(words) if words is not None else target_type
 
 
-def value_text(field: str, value) -> str:
-    """A stored value as a reader says it: a status in words, yes/no, a date in the tables' style."""
+def value_text(field: str, value, items: dict[str, str] | None = None) -> str:
+    """A stored value as a reader says it: a status in words, yes/no, a date in the tables' style, a question
+    by its text (`items`: item code -> text)."""
     if value is None or value == "" or value == []:
         return "–"
+    if field == "items" and isinstance(value, list):
+        return "; ".join((items or {}).get(code, code) for code in value)
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if field == "target" and isinstance(value, float) and value <= 1:
@@ -131,10 +139,23 @@ def _moment(text: str) -> str:
     return date_time(moment) if "T" in text else medium_date(moment.date())
 
 
-def changes_text(changes: list[tuple[str, object, object]]) -> list[Change]:
+def changes_text(changes: list[tuple[str, object, object]], items: dict[str, str] | None = None) -> list[Change]:
     """The changed fields of an entry ((field, before, after) from `changelog.changes`) in words."""
-    return [Change(str(FIELDS.get(name, name)), value_text(name, before), value_text(name, after))
+    return [Change(str(FIELDS.get(name, name)), value_text(name, before, items), value_text(name, after, items))
             for name, before, after in changes]
+
+
+def item_texts(entries) -> dict[str, str]:
+    """The text of every question an entry names by code (an intervention's items), in the page's language."""
+    codes = {code for entry in entries for side in (entry.before or {}, entry.after or {})
+             for code in (side.get("items") or []) if isinstance(code, str)}
+    if not codes:
+        return {}
+    lang = get_locale().language if get_locale() else "da"
+    texts = {}
+    for code, text in db.session.execute(select(Item.code, Item.text).where(Item.code.in_(codes))):
+        texts.setdefault(code, (text or {}).get(lang) or (text or {}).get("da") or code)
+    return texts
 
 
 @dataclass(frozen=True)
@@ -147,5 +168,6 @@ class EntryText:
 
 def entries_text(entries, changes_of) -> list[EntryText]:
     """The change log page's rows: each entry with its action, its target and its changes in words."""
+    items = item_texts(entries)
     return [EntryText(entry, action_text(entry.action), target_text(entry.target_type),
-                      changes_text(changes_of(entry.before, entry.after))) for entry in entries]
+                      changes_text(changes_of(entry.before, entry.after), items)) for entry in entries]
