@@ -126,8 +126,8 @@ class UserForm(FlaskForm):
         Length(max=254, message=_l("The email address is too long."))])
     role = SelectField(_l("Role"), choices=ROLE_CHOICES, invalid_choice_message=NOT_A_CHOICE,
                        validators=[InputRequired(message=_l("Choose a role."))])
-    units = SelectMultipleField(_l("Scope: the units they may see (with everything below)"), coerce=int,
-                                validate_choice=False)
+    units = MultiCheckboxField(_l("Scope: the units they may see (with everything below)"), coerce=int,
+                               validate_choice=False)
     active = BooleanField(_l("Active"), default=True)
 
     def validate_units(self, field):

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from flask import Flask
 from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 
 from . import config
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -53,6 +54,10 @@ def _init_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
+    # Flask-Login's own message is English; a lazy string, made text in the request's language when flashed
+    # (the session stores text, not a lazy object).
+    login_manager.login_message = _l("Please log in to see this page.")
+    login_manager.localize_callback = str
     login_manager.login_message_category = "info"
 
     from . import models  # noqa: F401  (register the tables)

@@ -111,6 +111,18 @@ def pool(tallies: list[Tally]) -> Tally:
 #: Points in a row on one side of the median that make a shift, and points rising or falling that make a trend.
 SHIFT_LENGTH = 6
 TREND_LENGTH = 5
+#: Below this many points the rules cannot find a shift, so "no shift, no trend" would say nothing true.
+MINIMUM_POINTS = max(SHIFT_LENGTH, TREND_LENGTH)
+
+
+def enough_points(count: int) -> bool:
+    """Whether a run chart has enough points for its rules to say anything ("for få målinger" below)."""
+    return count >= MINIMUM_POINTS
+
+
+def workflow_key(name: str | None) -> str:
+    """The workflow an audit names, compared without case and extra spaces: one run chart per workflow."""
+    return " ".join((name or "").split()).casefold()
 
 
 @dataclass(frozen=True)

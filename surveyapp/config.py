@@ -81,6 +81,13 @@ def from_environment(instance_path: Path, given: dict) -> dict:
         "SURVEYAPP_PUBLIC_URL": public_url,
         # The organisation's name in the header and the page titles.
         "SURVEYAPP_ORGANISATION": os.environ.get("SURVEYAPP_ORGANISATION", "surveyapp").strip() or "surveyapp",
+        # The accessibility statement's contact for feedback (written and by telephone) and its operator; the
+        # operator defaults to the organisation's name. Empty: the statement says no contact is named yet.
+        "SURVEYAPP_ACCESSIBILITY_OPERATOR": os.environ.get("SURVEYAPP_ACCESSIBILITY_OPERATOR", "").strip(),
+        "SURVEYAPP_ACCESSIBILITY_EMAIL": os.environ.get("SURVEYAPP_ACCESSIBILITY_EMAIL", "").strip(),
+        "SURVEYAPP_ACCESSIBILITY_PHONE": os.environ.get("SURVEYAPP_ACCESSIBILITY_PHONE", "").strip(),
+        # The date the statement was last reviewed (ISO), by default the date this release's statement was made.
+        "SURVEYAPP_ACCESSIBILITY_REVIEWED": os.environ.get("SURVEYAPP_ACCESSIBILITY_REVIEWED", "2026-12-07"),
         "SURVEYAPP_KIOSK_RESET_SECONDS": int(os.environ.get("SURVEYAPP_KIOSK_RESET_SECONDS", "8")),
         "SURVEYAPP_KIOSK_ABANDON_SECONDS": int(os.environ.get("SURVEYAPP_KIOSK_ABANDON_SECONDS", "900")),
         # memory:// counts per worker; several workers or instances share redis://host:6379/0 (docs/deploy.md).

@@ -120,3 +120,17 @@ def test_a_roll_up_counts_its_implemented_afsnit_beside_the_pooled_share():
     afsnit = [Tally(10, 10), Tally(10, 9), Tally(10, 9), Tally(10, 5)]
     assert implemented_count(rule, afsnit) == (3, 4)
     assert meets(rule, pool(afsnit)) is False  # 33 of 40 pooled: the afdeling is not, though 3 of 4 afsnit are
+
+
+def test_a_run_chart_needs_as_many_points_as_its_longest_rule():
+    from surveyapp.audit_scoring import MINIMUM_POINTS, SHIFT_LENGTH, enough_points
+
+    assert MINIMUM_POINTS == SHIFT_LENGTH == 6
+    assert not enough_points(1) and not enough_points(5) and enough_points(6)
+
+
+def test_workflows_are_the_same_whatever_their_case_and_spacing():
+    from surveyapp.audit_scoring import workflow_key
+
+    assert workflow_key("  Håndhygiejne  før   patientkontakt") == workflow_key("håndhygiejne før patientkontakt")
+    assert workflow_key("Håndhygiejne") != workflow_key("Faldforebyggelse") and workflow_key(None) == ""

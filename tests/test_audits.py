@@ -183,7 +183,7 @@ def test_results_roll_up_from_samples_not_shares(client, login_as, make_org, mak
     record_finished(org["H-A1"], admin, [1.0])
     record_finished(org["H-A2"], admin, [0.5])
     login_as("coordinator", units=[org["H"]])
-    rows = audits.latest_results(admin, "isbar-vagtoverlevering")
+    rows, _, _ = audits.latest_results(admin, "isbar-vagtoverlevering")
     by_code = {r.unit_code: r for r in rows}
     assert by_code["H-A"].tally.correct == 15 and by_code["H-A"].tally.applicable == 20
     assert by_code["H-A1"].implemented and not by_code["H-A2"].implemented and not by_code["H"].implemented
@@ -303,3 +303,41 @@ def test_run_chart_pdf_footer_is_in_the_sans_font_of_the_page(client, login_as, 
     fonts = subprocess.run(["pdffonts", str(tmp_path / "r.pdf")], capture_output=True, text=True, check=True).stdout
     names = [line.split()[0] for line in fonts.splitlines()[2:]]
     assert names and all("DejaVu-Sans" in name or "DejaVuSans" in name for name in names), names  # no serif footer
+
+
+def test_a_share_below_the_rule_never_reads_as_reaching_it(app):
+    from flask_babel import force_locale
+
+    from surveyapp.services.audits.pages import share_text
+
+    with app.test_request_context(), force_locale("da"):
+        nine_of_ten = audit_templates.find("spoerg-10-personaler")
+        assert share_text(26 / 29, nine_of_ten) == "89\xa0%"  # 89.66 %: not "90 %" beside "✘ Nej"
+        assert share_text(27 / 30, nine_of_ten) == "90\xa0%" and share_text(0.955, nine_of_ten) == "96\xa0%"
+
+
+def test_a_run_chart_of_two_audits_says_too_few_measurements(client, login_as, ward, make_user):
+    record_finished(ward, make_user("admin"), [0.5, 0.9])
+    login_as("coordinator", units=[ward])
+    page = client.get(f"/audit/resultater/{ward.id}/isbar-vagtoverlevering").get_data(as_text=True)
+    assert "For få målinger: 2 audits indtil nu" in page and "mindst 6" in page
+    assert "Intet skift" not in page and "ingen trend" not in page
+
+
+def test_a_run_chart_follows_one_workflow_of_ask_ten_staff(client, login_as, ward, make_user):
+    admin = make_user("admin")
+    template = audit_templates.find("spoerg-10-personaler")
+    for day, workflow in ((1, "Håndhygiejne"), (2, "Faldforebyggelse"), (3, "håndhygiejne ")):
+        audit = audits.start_audit(template, ward, admin, date(2026, 1, day), workflow)
+        for number in range(1, 11):
+            audits.save_sample(audit, number, {c.id: "yes" for c in template.criteria}, None)
+        audits.finish(audit, None)
+    db.session.commit()
+    login_as("coordinator", units=[ward])
+    url = f"/audit/resultater/{ward.id}/spoerg-10-personaler"
+    latest = client.get(url).get_data(as_text=True)  # the latest audited workflow first, its two audits together
+    assert "Spørg 10 personaler: håndhygiejne" in latest and latest.count("<circle") + latest.count("<rect") == 2
+    other = client.get(url + "?workflow=faldforebyggelse").get_data(as_text=True)
+    assert "Spørg 10 personaler: Faldforebyggelse" in other and other.count("<circle") + other.count("<rect") == 1
+    results = client.get("/audit/resultater?template=spoerg-10-personaler&workflow=Faldforebyggelse").get_data(as_text=True)
+    assert "<option selected>Faldforebyggelse</option>" in results

@@ -38,6 +38,13 @@ def test_rounds_page_requires_login(client):
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
+def test_the_login_redirect_says_why_in_the_pages_language(client):
+    danish = client.get("/koordinator/", follow_redirects=True).get_data(as_text=True)
+    assert "Log ind for at se denne side." in danish and "Please log in" not in danish
+    english = client.get("/koordinator/?lang=en", follow_redirects=True).get_data(as_text=True)
+    assert "Please log in to see this page." in english
+
+
 def test_login_never_redirects_off_site(client, make_user):
     user = make_user("admin")
     response = client.post("/login?next=//evil.example/x", data={"email": user.email, "password": PASSWORD})

@@ -62,7 +62,7 @@ def test_dashboard_shows_the_hierarchy_with_key_items_against_the_target(client,
     assert re.search(r'result-met">90,0\xa0% <span aria-hidden="true">✓</span><span class="visually-hidden">når målet',
                      html)
     assert "Svarprocent" in html and "50,0\xa0%" in html  # H-A1: 10 respondents of 20 staff
-    assert "6. juni 2026" in html
+    assert "6. jun.–5. jul. 2026" in html  # the period with its last day: closes 6 July 00.00 UTC
 
 
 def test_no_number_below_the_threshold_leaks_on_the_dashboard(client, login_as, rounds):
@@ -78,7 +78,7 @@ def test_no_number_below_the_threshold_leaks_on_the_dashboard(client, login_as, 
 def test_english_when_the_user_picks_it(client, login_as, rounds):
     login_as("admin")
     html = page(client, f"/koordinator/runde/{rounds[1].id}?lang=en")
-    assert "90.0%" in html and "June 6, 2026" in html and "meets the target" in html
+    assert "90.0%" in html and "Jun 6\u2009–\u2009Jul 5, 2026" in html and "meets the target" in html
 
 
 def test_unit_page_has_bars_challenges_and_the_change_since_last_round(client, login_as, rounds):
@@ -144,7 +144,7 @@ def test_follow_up_shows_responses_per_day_and_lowest_rate_first(client, login_a
     assert order == sorted(order)  # 0 %, 0 %, 15 %, 60 %
     assert "60,0\xa0%" in rates and "15,0\xa0%" in rates
     days = html[html.index("Besvarelser pr. dag som tabel"):]
-    assert "7. juni 2026</td><td class=\"num\">0" in days
+    assert "7. jun. 2026</td><td class=\"num\" data-label=\"Besvarelser\">0" in days
 
 
 @pytest.fixture

@@ -57,7 +57,7 @@ def test_afsnit_report_has_its_numbers_challenges_change_rate_and_action_plan(cl
         in text.replace("\xa0", " ")
     assert "+40,0" in text  # 40 % in the baseline, 80 % now
     assert "procentpoint siden Baseline 2025" in " ".join(text.split())
-    assert "De tre største udfordringer" in text and "Handleplan" in text
+    assert "De tre største udfordringer" in text and "Handlingsplan" in text
     assert "Svarprocent" in text and "30,0 %" in text.replace("\xa0", " ")  # 6 of 20 staff
     assert "Side 1 / 2" in text and "Udskrevet" in text
 

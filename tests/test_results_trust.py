@@ -181,7 +181,7 @@ def test_admin_units_count_the_responses_below_a_sygehus_and_afdeling(client, lo
     assert counts == {"U": 5, "U-A": 3, "U-A1": 3, "U-A2": 0, "U-B": 2, "U-B1": 0, "U-B2": 2}
     html = client.get("/admin/units").get_data(as_text=True)
     hospital = html[html.index(">Sygehus U<"):].split("</tr>")[0]
-    assert '<td class="num">5</td>' in hospital
+    assert '<td class="num" data-label="Besvarelser">5</td>' in hospital
 
 
 def test_api_n_is_zero_when_every_answer_was_ved_ikke_and_raw_files_tell_it_from_unanswered(

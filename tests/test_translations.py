@@ -1,4 +1,5 @@
 """The message catalogs are current and Danish is complete."""
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -48,3 +49,54 @@ def test_one_term_per_thing_in_each_language():
     danish_words = [text for text in english if re.search(r"\b(sygehus\w*|afdeling\w*|afsnit\w*)\b", text, re.I)
                     and not any(value in text for value in data_values)]
     assert danish_words == []
+
+
+#: Words that only English has (none is also a Danish word: "by", "to", "have", "is", "under" are left out).
+_ENGLISH_ONLY = re.compile(r"\b(the|and|are|with|you|your|this|that|which|will|from|when|has|been|were|would|should|"
+                           r"could|there|their|these|those|what|into|than|each|every|please|of|or|it|its|not|no)\b", re.I)
+_PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\w*\}")
+#: A sentence's end followed at once by the next sentence: two messages pasted together ("…side.In SurveyXact").
+_RUN_TOGETHER = re.compile(r"[a-zæøå0-9)][.!?][A-ZÆØÅ]")
+
+
+def _danish_pairs():
+    for m in catalog(ROOT / "translations/da/LC_MESSAGES/messages.po", "da"):
+        if m.id:
+            yield from zip(_texts(m.id), _texts(m.string))
+
+
+def test_no_danish_entry_holds_an_english_sentence():
+    english = [(source, text) for source, text in _danish_pairs()
+               if _ENGLISH_ONLY.search(_PLACEHOLDER.sub("", text))]
+    assert english == []
+
+
+def test_no_danish_entry_runs_two_messages_together():
+    pasted = [text for source, text in _danish_pairs()
+              if _RUN_TOGETHER.search(text) and not _RUN_TOGETHER.search(source)]
+    assert pasted == []
+
+
+def test_a_danish_entry_left_as_the_english_is_a_word_both_languages_share():
+    """"Status", "Excel", "Median 80 %" read the same in Danish; a sentence left in English does not."""
+    same = [text for source, text in _danish_pairs()
+            if text == source and len(_PLACEHOLDER.sub("", text).split()) > 2]
+    assert same == []
+
+
+def test_the_checks_catch_the_two_corruptions_once_shipped():
+    """The two entries the issue found (English help text after a Danish one; two messages in one entry)."""
+    first = "Kun afsnittets koordinatorer kan læse denne side.In SurveyXact: Eksporter datasæt → Excel. Questions are matched"
+    second = "Rundens resultater er frigivet: anonymitetsgrænsen er låst.The results of this unit are hidden"
+    assert _RUN_TOGETHER.search(first) and _ENGLISH_ONLY.search(first)
+    assert _RUN_TOGETHER.search(second) and _ENGLISH_ONLY.search(second)
+
+
+def test_the_messages_of_flask_login_are_translated(app):
+    """Messages the libraries show (Flask-Login's redirect) go through the catalog, not their English defaults."""
+    from flask_babel import force_locale
+
+    from surveyapp.extensions import login_manager
+
+    with app.test_request_context(), force_locale("da"):
+        assert login_manager.localize_callback(login_manager.login_message) == "Log ind for at se denne side."

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_login import current_user, login_required
 
 from ..inputs import db_int
-from ..services.admin import changelog
+from ..services.admin import changelog, changelog_words
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -40,7 +40,7 @@ def change_log():
     page = request.args.get("page", 1, type=db_int) or 1
     entries, more = changelog.entries(page=max(page, 1), target_type=request.args.get("type") or None,
                                       target_id=request.args.get("id", type=db_int))
-    rows = [(entry, changelog.changes(entry.before, entry.after)) for entry in entries]
+    rows = changelog_words.entries_text(entries, changelog.changes)
     return render_template("admin/changelog.html", rows=rows, page=page, more=more)
 
 

@@ -145,12 +145,13 @@ def finish(audit_id: int):
 
 @bp.get("/resultater")
 def results():
-    return render_template("audits/results.html", **results_page_data(current_user, request.args.get("template"), _lang()))
+    return render_template("audits/results.html", **results_page_data(current_user, request.args.get("template"), _lang(),
+                                                                       request.args.get("workflow")))
 
 
 @bp.get("/resultater/<int:unit_id>/<template_code>")
 def run_chart(unit_id: int, template_code: str):
-    data = run_chart_page_data(current_user, unit_id, template_code, _lang())
+    data = run_chart_page_data(current_user, unit_id, template_code, _lang(), request.args.get("workflow"))
     if data is None:
         abort(404)
     return render_template("audits/run_chart.html", **data)
@@ -158,7 +159,7 @@ def run_chart(unit_id: int, template_code: str):
 
 @bp.get("/resultater/<int:unit_id>/<template_code>.pdf")
 def run_chart_download(unit_id: int, template_code: str):
-    pdf = run_chart_pdf(current_user, unit_id, template_code, _lang())
+    pdf = run_chart_pdf(current_user, unit_id, template_code, _lang(), request.args.get("workflow"))
     if pdf is None:
         abort(404)
     filename = f"audit-{template_code}-{unit_id}.pdf"
@@ -168,7 +169,7 @@ def run_chart_download(unit_id: int, template_code: str):
 @bp.get("/resultater/<int:unit_id>/<template_code>/diagram.<any(svg, png):fmt>")
 def run_chart_slide(unit_id: int, template_code: str, fmt: str):
     """The run chart on a 16:9 slide, as SVG or PNG; 404 if not visible or without finished audits."""
-    data = run_chart_page_data(current_user, unit_id, template_code, _lang())
+    data = run_chart_page_data(current_user, unit_id, template_code, _lang(), request.args.get("workflow"))
     if data is None or data["chart"] is None:
         abort(404)
     svg = chart_slide(data["svg"], data["template_name"], f"{data['unit'].name} · {data['rule']}")
@@ -201,7 +202,8 @@ def results_csv():
 def results_xlsx():
     """The roll-up per afsnit, afdeling and sygehus and every finished audit, as two sheets."""
     template = _template_or_404()
-    sheets = [Sheet(_("Results"), rollup_columns(), rollup_rows(current_user, template.code, _lang()), "implemented"),
+    sheets = [Sheet(_("Results"), rollup_columns(), rollup_rows(current_user, template.code, _lang(),
+                                                             request.args.get("workflow")), "implemented"),
               Sheet(_("Audits"), audit_columns(), audit_rows(visible_unit_ids(current_user), template.code,
                                                              lang=_lang()), "implemented")]
     return _download(iter_xlsx(sheets), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

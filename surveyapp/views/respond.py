@@ -95,7 +95,8 @@ def _lang() -> str:
 
 def _unavailable(error: responses.LinkUnavailable):
     page = responses.respondent_page(error.link, _lang()) if error.link is not None else None
-    return render_template("respond/unavailable.html", reason=error.reason, page=page), error.status
+    kiosk = error.link is not None and error.link.kind == "kiosk"
+    return render_template("respond/unavailable.html", reason=error.reason, page=page, kiosk=kiosk), error.status
 
 
 def _invalid(link):

@@ -141,6 +141,6 @@ def rollup_columns() -> list[Column]:
     ]
 
 
-def rollup_rows(user, template_code: str, lang: str) -> list[ResultRow]:
-    """The latest finished audit per afsnit, rolled up: the rows of the results page."""
-    return latest_results(user, template_code, lang)
+def rollup_rows(user, template_code: str, lang: str, workflow: str | None = None) -> list[ResultRow]:
+    """The latest finished audit per afsnit (of one workflow), rolled up: the rows of the results page."""
+    return latest_results(user, template_code, lang, workflow)[0]

@@ -1,12 +1,13 @@
 """The data of the audit pages, finished for the templates (no queries or arithmetic in Jinja)."""
 from flask import render_template
-from flask_babel import format_date, format_percent
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
 from wtforms import SelectChoice
 
-from ...audit_scoring import missing_samples
+from ...audit_scoring import MINIMUM_POINTS, enough_points, missing_samples
+from ...formatting import percent
 from ...extensions import db
 from ...models import Audit, Unit, User
 from ...runchart import ChartText, runchart_svg
@@ -42,9 +43,17 @@ def afsnit_text(row) -> str:
                     implemented=row.implemented_afsnit)
 
 
+def share_text(share: float | None, template) -> str:
+    """A share correct (0-1) in whole percent, never rounded up to the rule's threshold from below:
+    26 of 29 (89.66 %) against 9 of 10 reads "89 %", not "90 %" beside "✘ No"."""
+    if share is None:
+        return "–"
+    return percent(share * 100, 0, target=float(rule_of(template).threshold) * 100)
+
+
 def rule_text(template) -> str:
     if template.rule_kind == "share":
-        return _("Implemented at %(share)s correct", share=format_percent(template.target_share))
+        return _("Implemented at %(share)s correct", share=percent(template.target_share * 100, 0))
     return _("Implemented at %(k)s of %(n)s correct", k=template.rule_k, n=template.rule_n)
 
 
@@ -53,7 +62,8 @@ def audit_page_data(audit: Audit, lang: str) -> dict:
     result = audits.result_of(audit)
     recorded = {s.number: s for s in audit.samples}
     criteria = [{"label": c.label(lang), "tally": result.criteria[c.code],
-                 "share": format_percent(result.criteria[c.code].share) if result.criteria[c.code].share is not None else None}
+                 "share": share_text(result.criteria[c.code].share, audit.template)
+                 if result.criteria[c.code].share is not None else None}
                 for c in audit.template.criteria]
     return {
         "audit": audit,
@@ -66,55 +76,75 @@ def audit_page_data(audit: Audit, lang: str) -> dict:
         "missing": (missing_text(result.overall.correct, result.overall.applicable,
                                  missing_samples(rule_of(audit.template), result.overall))
                     if not result.decided else None),
-        "share": format_percent(result.overall.share) if result.overall.share is not None else None,
+        "share": share_text(result.overall.share, audit.template) if result.overall.share is not None else None,
         "criteria": criteria,
-        "audited_on": format_date(audit.audited_on, "long"),
+        "audited_on": format_date(audit.audited_on),
     }
 
 
-def results_page_data(user: User, template_code: str | None, lang: str) -> dict:
-    """Latest audit results per afsnit, afdeling and sygehus for one template."""
+def results_page_data(user: User, template_code: str | None, lang: str, workflow: str | None = None) -> dict:
+    """Latest audit results per afsnit, afdeling and sygehus for one template (and one workflow of a template
+    that asks for it)."""
     templates = audit_templates.active_templates()
     # Without a choice, the template of the newest finished audit: a page that opens on results, not on "none yet".
     template_code = template_code or audits.latest_template_code(user)
     template = audit_templates.find(template_code) if template_code else (templates[0] if templates else None)
-    rows = audits.latest_results(user, template.code, lang) if template else []
+    rows, workflow, workflows = audits.latest_results(user, template.code, lang, workflow) if template else ([], None, [])
     return {
+        "workflow": workflow, "workflows": workflows,
         "templates": [(t.code, t.text(lang)) for t in templates],
         "template": template,
         "template_name": template.text(lang) if template else "",
         "rule": rule_text(template) if template else "",
-        "rows": [{"row": r, "share": format_percent(r.tally.share) if r.tally.share is not None else "–",
+        "rows": [{"row": r, "share": share_text(r.tally.share, template),
                   "missing": missing_text(r.tally.correct, r.tally.applicable, r.missing) if r.missing else None,
                   "afsnit": afsnit_text(r) if r.level != "afsnit" else None,
                   "audited_on": format_date(r.audited_on) if r.audited_on else ""} for r in rows],
     }
 
 
-def run_chart_page_data(user: User, unit_id: int, template_code: str, lang: str) -> dict | None:
-    """The run chart of one afsnit and template, with its signals in words; None if not visible or empty."""
+def run_chart_page_data(user: User, unit_id: int, template_code: str, lang: str,
+                        workflow: str | None = None) -> dict | None:
+    """The run chart of one afsnit and template (one workflow of a template that asks for it), with its signals
+    in words; None if not visible."""
     unit = db.session.get(Unit, unit_id)
     template = audit_templates.find(template_code)
     if unit is None or template is None or not can_see(user, unit.id):
         return None
-    chart = audits.run_chart(unit, template_code)
+    chart = audits.run_chart(unit, template_code, workflow)
     if chart is None:
         return {"unit": unit, "template_name": template.text(lang), "chart": None, "svg": None, "signals": [],
-                "points": [], "template_code": template_code, "rule": rule_text(template)}
+                "points": [], "template_code": template_code, "rule": rule_text(template), "workflow": None,
+                "workflows": [], "reading": None}
     highlighted = {i for s in chart.signals for i in s.points}
+    name = f"{template.text(lang)}: {chart.workflow}" if chart.workflow else template.text(lang)
     text = ChartText(
-        title=_("Run chart: %(template)s, %(unit)s", template=template.text(lang), unit=unit.name),
-        median=_("Median %(share)s", share=format_percent(chart.median)),
-        target=_("Target %(share)s", share=format_percent(chart.target)),
+        title=_("Run chart: %(template)s, %(unit)s", template=name, unit=unit.name),
+        median=_("Median %(share)s", share=percent(chart.median * 100, 0) if chart.median is not None else "–"),
+        target=_("Target %(share)s", share=percent(chart.target * 100, 0)),
         point_labels=[format_date(p.audited_on, "short") for p in chart.points],
-        value_labels=[format_percent(p.share) for p in chart.points],
+        value_labels=[share_text(p.share, template) for p in chart.points],
     )
     svg = runchart_svg([p.share for p in chart.points], chart.median, chart.target, highlighted, text)
-    return {"unit": unit, "template_name": template.text(lang), "template_code": template_code, "chart": chart,
+    return {"unit": unit, "template_name": name, "template_code": template_code, "chart": chart,
             "svg": svg, "signals": [signal_text(s, chart.points) for s in chart.signals],
-            "rule": rule_text(template),
-            "points": [{"point": p, "date": format_date(p.audited_on), "share": format_percent(p.share),
+            "reading": reading_text(len(chart.points), bool(chart.signals)),
+            "rule": rule_text(template), "workflow": chart.workflow, "workflows": chart.workflows,
+            "points": [{"point": p, "date": format_date(p.audited_on), "share": share_text(p.share, template),
                         "counts": f"{p.correct}/{p.applicable}"} for p in chart.points]}
+
+
+def reading_text(count: int, signals: bool) -> str | None:
+    """What a run chart without signals says: too few audits for the rules, or no sign of a real change."""
+    if signals:
+        return None
+    if not enough_points(count):
+        return ngettext("Too few measurements: %(num)s audit so far, and the rules need at least %(minimum)s to tell "
+                        "a real change from chance.",
+                        "Too few measurements: %(num)s audits so far, and the rules need at least %(minimum)s to "
+                        "tell a real change from chance.", count, minimum=MINIMUM_POINTS)
+    return _("No shift (6 audits in a row on one side of the median) and no trend (5 audits in a row rising or "
+             "falling): the variation may be chance.")
 
 
 def signal_text(signal, points) -> str:
@@ -131,9 +161,9 @@ def signal_text(signal, points) -> str:
     return _("Trend: %(n)s audits in a row falling (%(start)s – %(end)s).", n=signal.length, start=start, end=end)
 
 
-def run_chart_pdf(user: User, unit_id: int, template_code: str, lang: str) -> bytes | None:
-    """The run chart page of one afsnit and template as an A4 PDF; None if not visible."""
-    data = run_chart_page_data(user, unit_id, template_code, lang)
+def run_chart_pdf(user: User, unit_id: int, template_code: str, lang: str, workflow: str | None = None) -> bytes | None:
+    """The run chart page of one afsnit and template (and workflow) as an A4 PDF; None if not visible."""
+    data = run_chart_page_data(user, unit_id, template_code, lang, workflow)
     if data is None:
         return None
     html = render_template("pdf/audit_report.html", printed_on=format_date(utcnow().date()), **data)

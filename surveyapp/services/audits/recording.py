@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ...audit_scoring import (ANSWERS, AuditResult, Signal, Tally, evaluate, implemented_count, median, meets,
-                             missing_samples, pool, run_chart_signals)
+                             missing_samples, pool, run_chart_signals, workflow_key)
 from ...extensions import db
 from ...models import Audit, AuditAnswer, AuditSample, AuditSchedule, AuditTemplate, Unit, User
 from ...privacy import contains_cpr
@@ -140,6 +140,29 @@ class RunChart:
     median: float | None
     target: float
     signals: list[Signal]
+    #: The workflow the chart follows (templates that ask for one), and every workflow audited with the template.
+    workflow: str | None = None
+    workflows: tuple[str, ...] = ()
+
+
+def workflows_of(audits: list[Audit]) -> list[str]:
+    """The workflows named in audits (as first spelt), the most recently audited first."""
+    names: dict[str, str] = {}
+    for audit in reversed(audits):
+        if audit.workflow:
+            names.setdefault(workflow_key(audit.workflow), audit.workflow)
+    return list(names.values())
+
+
+def one_workflow(audits: list[Audit], workflow: str | None) -> tuple[list[Audit], str | None, list[str]]:
+    """For a template that asks for the workflow: the audits of `workflow` (by default the latest audited one),
+    the workflow chosen and every workflow; other templates' audits pass unchanged."""
+    if not audits or not audits[-1].template.asks_workflow:
+        return audits, None, []
+    names = workflows_of(audits)
+    wanted = workflow_key(workflow)
+    chosen = next((n for n in names if workflow_key(n) == wanted), names[0] if names else None)
+    return [a for a in audits if workflow_key(a.workflow) == workflow_key(chosen)], chosen, names
 
 
 def _finished_audits(unit_ids, template_code: str | None = None) -> list[Audit]:
@@ -164,9 +187,10 @@ def latest_template_code(user: User) -> str | None:
     return db.session.scalar(query)
 
 
-def run_chart(unit: Unit, template_code: str) -> RunChart | None:
-    """Share correct per finished audit in date order, with the median, the target and the run-chart signals."""
-    audits = _finished_audits([unit.id], template_code)
+def run_chart(unit: Unit, template_code: str, workflow: str | None = None) -> RunChart | None:
+    """Share correct per finished audit in date order, with the median, the target and the run-chart signals;
+    one workflow's audits for a template that asks for the workflow."""
+    audits, chosen, names = one_workflow(_finished_audits([unit.id], template_code), workflow)
     if not audits:
         return None
     points = []
@@ -177,7 +201,7 @@ def run_chart(unit: Unit, template_code: str) -> RunChart | None:
                                         result.overall.correct, result.overall.applicable))
     shares = [p.share for p in points]
     return RunChart(points=points, median=median(shares), target=float(rule_of(audits[-1].template).threshold),
-                    signals=run_chart_signals(shares))
+                    signals=run_chart_signals(shares), workflow=chosen, workflows=tuple(names))
 
 
 @dataclass(frozen=True)
@@ -199,15 +223,17 @@ class ResultRow:
     missing: int = 0
 
 
-def latest_results(user: User, template_code: str, lang: str = "da") -> list[ResultRow]:
-    """The latest finished audit per afsnit with a template, rolled up to afdeling and sygehus from raw counts."""
+def latest_results(user: User, template_code: str, lang: str = "da",
+                   workflow: str | None = None) -> tuple[list[ResultRow], str | None, list[str]]:
+    """The latest finished audit per afsnit with a template (of one workflow, for a template that asks for it),
+    rolled up to afdeling and sygehus from raw counts; with the workflow shown and every workflow audited."""
     visible = visible_unit_ids(user)
-    audits = _finished_audits(visible, template_code)
+    audits, chosen, names = one_workflow(_finished_audits(visible, template_code), workflow)
     latest: dict[int, Audit] = {}
     for audit in audits:
         latest[audit.unit_id] = audit  # in date order: the last one wins
     if not latest:
-        return []
+        return [], chosen, names
     tallies = {unit_id: result_of(audit).overall for unit_id, audit in latest.items()}
     template = audits[-1].template
     rule = rule_of(template)
@@ -233,7 +259,7 @@ def latest_results(user: User, template_code: str, lang: str = "da") -> list[Res
 
     for root in sorted(children.get(None, ()), key=lambda i: units[i].name):
         walk(root, 0)
-    return rows
+    return rows, chosen, names
 
 
 @dataclass(frozen=True)
