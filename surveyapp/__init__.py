@@ -40,14 +40,14 @@ def _configure(app: Flask, test_config: dict | None) -> None:
 
 def _init_extensions(app: Flask) -> None:
     from .database import init_database
-    from .i18n import select_locale
+    from .i18n import select_locale_object
 
     db.init_app(app)
     init_database(app)
     migrate.init_app(app, db, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     limiter.init_app(app)
-    babel.init_app(app, locale_selector=select_locale)
+    babel.init_app(app, locale_selector=select_locale_object)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
@@ -77,9 +77,11 @@ def _init_static(app: Flask) -> None:
 def _init_inputs(app: Flask) -> None:
     from .headers import init_headers
     from .inputs import init_inputs
+    from .session_cookie import init_session_cookie
 
     init_inputs(app)
     init_headers(app)
+    init_session_cookie(app)
 
 
 def _register_blueprints(app: Flask) -> None:

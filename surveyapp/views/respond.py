@@ -12,6 +12,7 @@ links nowhere else in the app. Answer pages are never cached (`no-store`).
 """
 
 from dataclasses import replace
+from functools import wraps
 
 from flask import Blueprint, abort, current_app, g, make_response, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
@@ -62,7 +63,23 @@ def _known_link() -> bool:
     return link is not None and link.kind != "code"
 
 
-throttled = limiter.limit(CODE_TRIES, deduct_when=_failed, scope="respond-slug", exempt_when=_known_link)
+@limiter.request_filter
+def _before_the_link_is_known() -> bool:
+    """The limiter's check before any view runs has nothing to do on the respondent pages (their throttle is
+    the view's own, below, once the link is known); the app sets no default limits."""
+    return request.blueprint == "respond" and "link" not in g
+
+
+def throttled(view):
+    """Count failed tries (404) per client and refuse past CODE_TRIES (429) for single-use codes and unknown
+    links; a known open or kiosk link does not touch the limiter at all (it could never be refused)."""
+    limited = limiter.limit(CODE_TRIES, deduct_when=_failed, scope="respond-slug", exempt_when=_known_link)(view)
+
+    @wraps(view)
+    def answer_or_throttle(*args, **kwargs):
+        return view(*args, **kwargs) if _known_link() else limited(*args, **kwargs)
+
+    return answer_or_throttle
 
 
 @bp.before_request
@@ -181,8 +198,11 @@ def _fresh_form(link, key: str):
 
 def _store(link, answers: dict, key: str | None):
     """Store the answers and commit, trying again while SQLite's write lock is held (a resend by the same
-    one-time key stores nothing twice). Raises what `submit_response` raises, and DatabaseBusy."""
-    commit_with_retries(lambda: responses.submit_response(link, answers, key, _lang()))
+    one-time key stores nothing twice). Raises what `submit_response` raises, and DatabaseBusy. The view has
+    just looked the key up (`already_stored`): the first try does not look again, a retry does."""
+    tries = iter((True,))
+    commit_with_retries(lambda: responses.submit_response(link, answers, key, _lang(),
+                                                          looked_up=next(tries, False)))
 
 
 def _send_again(rendered):

@@ -282,17 +282,19 @@ def _claim_code(link: RespondentLink) -> bool:
 
 
 def submit_response(link: RespondentLink, answers: dict, idempotency_key: str, language: str,
-                    today: date | None = None) -> Submission:
+                    today: date | None = None, looked_up: bool = False) -> Submission:
     """Store a response and its answers once per idempotency key (one INSERT each, Core); the caller commits.
 
     A resubmission with the same key (a double tap, a retry after a timeout, the back button) returns the
     stored response. If two requests with one key race, the database's unique key stops the second; its
     transaction is rolled back (it holds nothing else) and the first one's response is returned. A used
     single-use code raises LinkUnavailable("used"); answers no form can send raise InvalidAnswers.
+    `looked_up`: the caller found no response with this key in this transaction just now (`already_stored`),
+    so it is not looked up again; one stored since is caught by the unique key as in a race.
     """
     if not IDEMPOTENCY_KEY.match(idempotency_key or ""):
         raise InvalidAnswers("missing or malformed idempotency key")
-    stored = find_by_key(idempotency_key)
+    stored = None if looked_up else find_by_key(idempotency_key)
     if stored is not None:
         return Submission(stored.id, created=False)
     rows = build_answers(link.round.questionnaire, answers)
