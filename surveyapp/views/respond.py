@@ -63,13 +63,6 @@ def _known_link() -> bool:
     return link is not None and link.kind != "code"
 
 
-@limiter.request_filter
-def _before_the_link_is_known() -> bool:
-    """The limiter's check before any view runs has nothing to do on the respondent pages (their throttle is
-    the view's own, below, once the link is known); the app sets no default limits."""
-    return request.blueprint == "respond" and "link" not in g
-
-
 def throttled(view):
     """Count failed tries (404) per client and refuse past CODE_TRIES (429) for single-use codes and unknown
     links; a known open or kiosk link does not touch the limiter at all (it could never be refused)."""
