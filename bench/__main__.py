@@ -139,7 +139,7 @@ def record_profile(server: subprocess.Popen, target: tuple, seconds: int, out: P
     keep = ROOT / "bench" / "results"
     keep.mkdir(exist_ok=True)
     shutil.copy(out, keep / out.name)
-    return top_entries(out.read_text(), 25)
+    return top_entries(out.read_text(errors="replace"), 25)  # a sampled frame may hold bytes that are no UTF-8
 
 
 def main() -> None:

@@ -5,7 +5,8 @@ the server bench on a busy machine, for comparing two versions of the code.
 
 Seeds a temporary SQLite database like `make bench`, warms up with 30 flows, then runs `--flows` complete
 flows (GET ?new=1, POST, GET thank-you; a new client, so a new session, per flow) and prints the CPU time
-(time.process_time) per flow, the median of three runs.
+(time.process_time) per flow, the median of three runs; then the same for the bare Flask app (bench/bare.py:
+GET, POST one row, GET) on its own SQLite file, and the ratio. Both include the test client's own work.
 """
 import argparse
 import os
@@ -31,6 +32,27 @@ def flow(app, slug: str) -> None:
     assert client.get(f"/s/{slug}/tak").status_code == 200
 
 
+def bare_flow(app) -> None:
+    client = app.test_client()
+    assert client.get("/bare").status_code == 200
+    posted = client.post("/bare", data="a=4", content_type="application/x-www-form-urlencoded")
+    assert posted.status_code == 303
+    assert client.get("/bare/tak").status_code == 200
+
+
+def cpu_per_flow(run, flows: int) -> tuple[float, list[float]]:
+    """The median over three runs of `flows` flows of the CPU milliseconds per flow, after 30 to warm up."""
+    for _ in range(30):
+        run()
+    runs = []
+    for _ in range(3):
+        started = time.process_time()
+        for _ in range(flows):
+            run()
+        runs.append((time.process_time() - started) * 1000 / flows)
+    return statistics.median(runs), runs
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.inprocess", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -42,15 +64,14 @@ def main() -> None:
     from surveyapp import create_app
 
     app = create_app({"RATELIMIT_ENABLED": True})
-    for _ in range(30):
-        flow(app, slug)
-    runs = []
-    for _ in range(3):
-        started = time.process_time()
-        for _ in range(args.flows):
-            flow(app, slug)
-        runs.append((time.process_time() - started) * 1000 / args.flows)
-    print(f"CPU per flow: {statistics.median(runs):.2f} ms (runs {', '.join(f'{r:.2f}' for r in runs)})")
+    median, runs = cpu_per_flow(lambda: flow(app, slug), args.flows)
+    print(f"CPU per flow: {median:.2f} ms (runs {', '.join(f'{r:.2f}' for r in runs)})")
+    os.environ["BENCH_DATABASE"] = f"sqlite:///{tmp / 'bare.db'}"
+    from .bare import app as bare_app
+
+    bare, bare_runs = cpu_per_flow(lambda: bare_flow(bare_app), args.flows)
+    print(f"bare Flask: {bare:.2f} ms (runs {', '.join(f'{r:.2f}' for r in bare_runs)}); "
+          f"surveyapp / bare: {median / bare:.1f}")
 
 
 if __name__ == "__main__":

@@ -33,8 +33,10 @@ def engine_options(database_url: str, workers: int, threads: int, busy_timeout_m
     overflow for the odd extra (health checks, a CLI command in the same process). SQLite lets one writer in
     at a time: every thread of every worker may queue behind it, each holding the lock for a short write, so
     the busy timeout grows with the number of threads that can wait (5 s at least, 30 s at most), unless
-    `busy_timeout_ms` (SURVEYAPP_SQLITE_BUSY_TIMEOUT_MS) names it."""
-    options: dict = {"pool_pre_ping": True}
+    `busy_timeout_ms` (SURVEYAPP_SQLITE_BUSY_TIMEOUT_MS) names it. A server database's connections are
+    checked before use (a restarted PostgreSQL drops them); a SQLite file's cannot go stale, and the check
+    would cost a statement on every request."""
+    options: dict = {"pool_pre_ping": not database_url.startswith("sqlite")}
     if database_url.startswith("sqlite"):
         busy = busy_timeout_ms or sqlite_busy_timeout(workers, threads)
         options["connect_args"] = {"timeout": busy / 1000}

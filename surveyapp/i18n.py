@@ -1,4 +1,7 @@
 """Languages and locale selection: ?lang= -> session -> Accept-Language -> Danish."""
+from functools import lru_cache
+
+from babel import Locale
 from flask import g, has_request_context, request, session
 
 #: Languages of the staff and coordinator UI, Danish first.
@@ -34,6 +37,18 @@ def select_locale() -> str | None:
     if remembered in allowed:
         return remembered
     return request.accept_languages.best_match(allowed, default=allowed[0])
+
+
+@lru_cache(maxsize=64)
+def _parsed_locale(code: str) -> Locale:
+    return Locale.parse(code)
+
+
+def select_locale_object() -> Locale | None:
+    """`select_locale`'s choice as a babel Locale, parsed once per language and worker: Flask-Babel would
+    parse the code again on every request (a Locale passes through its parse unchanged)."""
+    code = select_locale()
+    return None if code is None else _parsed_locale(code)
 
 
 def text_direction(lang: str) -> str:

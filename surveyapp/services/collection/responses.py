@@ -13,10 +13,9 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, exists, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
-from sqlalchemy.orm.attributes import set_committed_value
 
 from ...extensions import db
 from ...models import Answer, AnswerScale, CollectionLink, Item, Questionnaire, Response, Round, Unit, round_units
@@ -54,9 +53,9 @@ class InvalidAnswers(ValueError):
 
 @dataclass(frozen=True)
 class Submission:
-    """The stored response and whether this request stored it (False: a resubmission found it)."""
+    """The stored response's id and whether this request stored it (False: a resubmission found it)."""
 
-    response: Response
+    response_id: int
     created: bool
 
 
@@ -69,6 +68,40 @@ class RespondentPage:
     unit_name: str
     hospital_name: str | None
     audience: str
+
+
+@dataclass(frozen=True, eq=False)
+class RespondentRound:
+    """What the respondent pages read of a link's round; `questionnaire` is the worker's frozen copy."""
+
+    id: int
+    opens_at: datetime
+    closes_at: datetime
+    min_group: int
+    codes_only: bool
+    questionnaire: Questionnaire
+
+    status = Round.status  # the model's own rule: planned, open or closed by the dates
+
+
+@dataclass(frozen=True, eq=False)
+class RespondentLink:
+    """A collection link as the respondent pages need it, read in one query (`find_link`): no ORM object,
+    nothing that a commit expires or a later request could see changed under it."""
+
+    id: int
+    slug: str
+    kind: str
+    used: bool
+    round_id: int
+    unit_id: int
+    unit_name: str
+    unit_active: bool
+    #: The afsnit's sygehus (the top of its tree), None when the link's unit is itself the top.
+    hospital_name: str | None
+    #: Whether the afsnit is still one of its round's.
+    takes_part: bool
+    round: RespondentRound
 
 
 def new_idempotency_key() -> str:
@@ -103,28 +136,70 @@ def frozen_questionnaire(questionnaire_id: int) -> Questionnaire:
     return questionnaire
 
 
-def find_link(slug: str, with_items: bool = True) -> CollectionLink | None:
-    """The link with its round and afsnit (with its parents) in one query, and the round's questionnaire with
-    its items, scales and options from the worker's copy (`frozen_questionnaire`). `with_items` is kept for
+def _link_query():
+    """The link, its round, its afsnit with two levels of parents, and whether the afsnit takes part: one
+    SELECT (built once; the slug is a bound parameter)."""
+    link, round_, unit = CollectionLink.__table__, Round.__table__, Unit.__table__
+    parent, grandparent = unit.alias("parent"), unit.alias("grandparent")
+    takes_part = exists().where(round_units.c.round_id == link.c.round_id, round_units.c.unit_id == link.c.unit_id)
+    return (select(link.c.id, link.c.slug, link.c.kind, link.c.used, link.c.round_id, link.c.unit_id,
+                   unit.c.name, unit.c.active, parent.c.name, grandparent.c.name, grandparent.c.parent_id,
+                   takes_part.label("takes_part"), round_.c.opens_at, round_.c.closes_at, round_.c.min_group,
+                   round_.c.codes_only, round_.c.questionnaire_id)
+            .select_from(link.join(round_, round_.c.id == link.c.round_id).join(unit, unit.c.id == link.c.unit_id)
+                         .outerjoin(parent, parent.c.id == unit.c.parent_id)
+                         .outerjoin(grandparent, grandparent.c.id == parent.c.parent_id))
+            .where(link.c.slug == bindparam("slug")))
+
+
+_LINK_QUERY = None
+
+
+def _hospital_name(unit_id: int, parent_name, grandparent_name, grandparent_has_parent: bool) -> str | None:
+    if parent_name is None:
+        return None  # the unit is the top of its tree
+    if grandparent_name is None:
+        return parent_name
+    if not grandparent_has_parent:
+        return grandparent_name
+    hospital = db.session.get(Unit, unit_id)  # deeper than the three levels the data allows: walk up
+    while hospital.parent is not None:
+        hospital = hospital.parent
+    return hospital.name
+
+
+def find_link(slug: str, with_items: bool = True) -> RespondentLink | None:
+    """The link with its round, afsnit names and whether the afsnit takes part, in one Core query, and the
+    round's questionnaire with its items, scales and options from the worker's copy (`frozen_questionnaire`).
+    Read per request, never cached: a round can close or be edited, a code be used. `with_items` is kept for
     the callers' intent; the copy always holds the items."""
+    global _LINK_QUERY
     if not slug or len(slug) > 32:
         return None
-    link = db.session.scalar(select(CollectionLink).where(CollectionLink.slug == slug).options(
-        joinedload(CollectionLink.unit).joinedload(Unit.parent).joinedload(Unit.parent),
-        joinedload(CollectionLink.round)))
-    if link is not None:
-        set_committed_value(link.round, "questionnaire", frozen_questionnaire(link.round.questionnaire_id))
-    return link
+    if _LINK_QUERY is None:
+        _LINK_QUERY = _link_query()
+    row = db.session.connection().execute(_LINK_QUERY, {"slug": slug}).first()
+    if row is None:
+        return None
+    (link_id, slug, kind, used, round_id, unit_id, unit_name, active, parent_name, grandparent_name,
+     grandparent_parent, takes_part, opens_at, closes_at, min_group, codes_only, questionnaire_id) = row
+    round_ = RespondentRound(id=round_id, opens_at=opens_at, closes_at=closes_at, min_group=min_group,
+                             codes_only=bool(codes_only), questionnaire=frozen_questionnaire(questionnaire_id))
+    return RespondentLink(id=link_id, slug=slug, kind=kind, used=bool(used), round_id=round_id, unit_id=unit_id,
+                          unit_name=unit_name, unit_active=bool(active),
+                          hospital_name=_hospital_name(unit_id, parent_name, grandparent_name,
+                                                       grandparent_parent is not None),
+                          takes_part=bool(takes_part), round=round_)
 
 
-def check_open(link: CollectionLink | None, now: datetime | None = None) -> CollectionLink:
+def check_open(link: RespondentLink | None, now: datetime | None = None) -> RespondentLink:
     """The link if it takes answers now; else raise LinkUnavailable with the reason."""
     if link is None:
         raise LinkUnavailable("unknown")
     status = link.round.status(now)
     if status != "open":
         raise LinkUnavailable(status, link)
-    if not link.unit.active or not _takes_part(link):
+    if not link.unit_active or not link.takes_part:
         raise LinkUnavailable("inactive", link)
     if link.kind == "code" and link.used:
         raise LinkUnavailable("used", link)
@@ -134,41 +209,32 @@ def check_open(link: CollectionLink | None, now: datetime | None = None) -> Coll
 
 
 
-def _takes_part(link: CollectionLink) -> bool:
-    """Whether the link's afsnit is still one of its round's (one indexed lookup, not the round's unit list)."""
-    query = select(round_units.c.unit_id).where(round_units.c.round_id == link.round_id,
-                                                 round_units.c.unit_id == link.unit_id)
-    return db.session.execute(query).first() is not None
-
-
-def respondent_page(link: CollectionLink, lang: str) -> RespondentPage:
+def respondent_page(link: RespondentLink, lang: str) -> RespondentPage:
     """The title, introduction, afsnit and hospital names for the top of the page, in `lang`."""
     questionnaire = link.round.questionnaire
-    hospital = link.unit
-    while hospital.parent is not None:
-        hospital = hospital.parent
     intro = (questionnaire.intro or {}).get(lang) or (questionnaire.intro or {}).get("da") or ""
     return RespondentPage(
-        title=questionnaire.text(lang), intro=intro, unit_name=link.unit.name,
-        hospital_name=hospital.name if hospital is not link.unit else None, audience=questionnaire.audience,
+        title=questionnaire.text(lang), intro=intro, unit_name=link.unit_name, hospital_name=link.hospital_name,
+        audience=questionnaire.audience,
     )
 
 
-def _answer(item: Item, value) -> Answer:
+def _answer(item: Item, value) -> dict:
     if item.kind == "text":
         if not isinstance(value, str) or (item.max_length and len(value) > item.max_length):
             raise InvalidAnswers(f"item {item.code}: not a valid text")
-        return Answer(item_id=item.id, text=value)
+        return {"item_id": item.id, "value": None, "not_applicable": False, "text": value}
     options = {option.value: option for option in item.scale.options}
     if isinstance(value, bool) or value not in options:
         raise InvalidAnswers(f"item {item.code}: not an option of its scale")
     if options[value].not_applicable:
-        return Answer(item_id=item.id, not_applicable=True)
-    return Answer(item_id=item.id, value=value)
+        return {"item_id": item.id, "value": None, "not_applicable": True, "text": None}
+    return {"item_id": item.id, "value": value, "not_applicable": False, "text": None}
 
 
-def build_answers(questionnaire: Questionnaire, answers: dict) -> list[Answer]:
-    """Answer rows for {item code: option value or text}; raise InvalidAnswers for what a form cannot send."""
+def build_answers(questionnaire: Questionnaire, answers: dict) -> list[dict]:
+    """Answer rows (column values, no response id yet) for {item code: option value or text}; raise
+    InvalidAnswers for what a form cannot send."""
     items = {item.code: item for item in questionnaire.items}
     unknown = set(answers) - set(items)
     if unknown:
@@ -190,14 +256,16 @@ def stored_key(idempotency_key: str) -> str:
     return hmac.new(secret, b"idempotency:" + idempotency_key.encode(), hashlib.sha256).hexdigest()
 
 
-def find_by_key(idempotency_key: str) -> Response | None:
-    """The response a form with this key stored, if any; also one stored by a release before 2026.12.0, which
-    kept the key itself (migration e1a7c0de2b11 hashes those it finds)."""
-    keys = (stored_key(idempotency_key), idempotency_key)
-    return db.session.scalar(select(Response).where(Response.idempotency_key.in_(keys)).limit(1))
+def find_by_key(idempotency_key: str):
+    """The response a form with this key stored, if any: a row of its id, round_id and unit_id. Also one stored by
+    a release before 2026.12.0, which kept the key itself (migration e1a7c0de2b11 hashes those it finds)."""
+    table = Response.__table__
+    query = select(table.c.id, table.c.round_id, table.c.unit_id).where(
+        table.c.idempotency_key.in_((stored_key(idempotency_key), idempotency_key))).limit(1)
+    return db.session.connection().execute(query).first()
 
 
-def already_stored(link: CollectionLink | None, idempotency_key: str | None) -> bool:
+def already_stored(link: RespondentLink | None, idempotency_key: str | None) -> bool:
     """True if a form with this key already stored its response in this link's round and afsnit (a
     resubmission); responses record the round and afsnit, never which card answered."""
     if link is None or not IDEMPOTENCY_KEY.match(idempotency_key or ""):
@@ -206,7 +274,7 @@ def already_stored(link: CollectionLink | None, idempotency_key: str | None) -> 
     return stored is not None and (stored.round_id, stored.unit_id) == (link.round_id, link.unit_id)
 
 
-def _claim_code(link: CollectionLink) -> bool:
+def _claim_code(link: RespondentLink) -> bool:
     """Mark a single-use code used; False if another response has used it. Serialises a double tap."""
     result = db.session.execute(
         update(CollectionLink).where(CollectionLink.id == link.id, CollectionLink.used.is_(False))
@@ -215,41 +283,45 @@ def _claim_code(link: CollectionLink) -> bool:
     return result.rowcount == 1
 
 
-def submit_response(link: CollectionLink, answers: dict, idempotency_key: str, language: str,
-                    today: date | None = None) -> Submission:
-    """Store a response and its answers once per idempotency key; the caller commits.
+def submit_response(link: RespondentLink, answers: dict, idempotency_key: str, language: str,
+                    today: date | None = None, looked_up: bool = False) -> Submission:
+    """Store a response and its answers once per idempotency key (one INSERT each, Core); the caller commits.
 
     A resubmission with the same key (a double tap, a retry after a timeout, the back button) returns the
     stored response. If two requests with one key race, the database's unique key stops the second; its
     transaction is rolled back (it holds nothing else) and the first one's response is returned. A used
     single-use code raises LinkUnavailable("used"); answers no form can send raise InvalidAnswers.
+    `looked_up`: the caller found no response with this key in this transaction just now (`already_stored`),
+    so it is not looked up again; one stored since is caught by the unique key as in a race.
     """
     if not IDEMPOTENCY_KEY.match(idempotency_key or ""):
         raise InvalidAnswers("missing or malformed idempotency key")
-    stored = find_by_key(idempotency_key)
+    stored = None if looked_up else find_by_key(idempotency_key)
     if stored is not None:
-        return Submission(stored, created=False)
+        return Submission(stored.id, created=False)
     rows = build_answers(link.round.questionnaire, answers)
     if link.kind == "code" and not _claim_code(link):
         stored = find_by_key(idempotency_key)  # the same form's first submission may have used it
         if stored is not None:
-            return Submission(stored, created=False)
+            return Submission(stored.id, created=False)
         raise LinkUnavailable("used", link)
     # A single-use code is marked used on the code; the response does not record which card answered.
-    response = Response(round_id=link.round_id, unit_id=link.unit_id, link_id=None if link.kind == "code" else link.id,
-                        submitted_on=today or today_local(), language=language,
-                        idempotency_key=stored_key(idempotency_key), answers=rows)
-    db.session.add(response)
+    connection = db.session.connection()
     try:
-        db.session.flush()
+        response_id = connection.execute(insert(Response.__table__), {
+            "round_id": link.round_id, "unit_id": link.unit_id, "link_id": None if link.kind == "code" else link.id,
+            "submitted_on": today or today_local(), "language": language,
+            "idempotency_key": stored_key(idempotency_key)}).inserted_primary_key[0]
     except IntegrityError:
         db.session.rollback()
         stored = find_by_key(idempotency_key)
         if stored is None:
             raise
-        return Submission(stored, created=False)
+        return Submission(stored.id, created=False)
+    if rows:
+        connection.execute(insert(Answer.__table__), [{**row, "response_id": response_id} for row in rows])
     # Deliberately not logged: a log line's timestamp next to the afsnit would record a response's time of day.
-    return Submission(response, created=True)
+    return Submission(response_id, created=True)
 
 
 def create_codes(round_: Round, unit: Unit, count: int) -> list[CollectionLink]:
