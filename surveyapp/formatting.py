@@ -10,7 +10,7 @@ from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent, parse_pattern
 from flask_babel import get_locale
 
-from .scoring import display_percent
+from .scoring import change_mark, display_percent
 
 
 def _locale() -> Locale:
@@ -93,4 +93,4 @@ def short_date(value: date, locale: Locale | str | None = None) -> str:
 
 
 FILTERS = {"percent": percent, "points": points, "decimal": decimal, "p_value": p_value,
-           "long_date": long_date, "short_date": short_date}
+           "long_date": long_date, "short_date": short_date, "change_mark": change_mark}

@@ -192,7 +192,7 @@ def unit_meeting_pdf(round_id: int, code: str):
     report = unit_report(round_, unit.id, _lang()) or abort(404)
     html = render_template("pdf/meeting.html", round=round_, report=report, lang=_lang(),
                            key_lines=[line for line in report.items if line.key] or report.items[:3],
-                           challenge_lines=[line for line in report.items if line.challenge])
+                           challenge_lines=report.lowest)
     return Response(render_pdf(html), mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="personalemoede-{round_.id}-{unit.code}.pdf"',
         "Cache-Control": "no-store"})
