@@ -265,3 +265,59 @@ def test_annual_report_on_screen_and_as_pdf_with_highlights_and_the_shortfall(cl
         assert "Huddle hver morgen" in text and "Tavlemøde" in text and "9 af 10 korrekte" in text
         assert "Måling 2026" in text and "mål 80 %" in text.replace("\xa0", " ")
     assert client.get("/handlingsplaner/aarsrapport/H-B1/2026").status_code == 404
+
+
+@pytest.fixture
+def repeat_round(make_round, org, closed_round):
+    """A later closed round: H-A1's tryg_som_patient goes from 6 of 10 to 8 of 10."""
+    repeat = make_round(units=list(org.values()), name="Genmåling 2026", opens=datetime(2026, 9, 1),
+                        closes=datetime(2026, 10, 1))
+    add_responses(repeat, org["H-A1"], [staff(5 if i < 8 else 2, 4, 4) for i in range(10)])
+    add_responses(repeat, org["H-A2"], [staff(4, 4, 4) for _ in range(6)])
+    db.session.commit()
+    return repeat
+
+
+def test_a_later_round_shows_the_live_plan_beside_its_challenges_and_offers_to_update_it(
+        client, login_as, org, closed_round, repeat_round):
+    login_as("coordinator", units=[org["H-A"]])
+    plan_id = start_plan(client, closed_round, "H-A1")
+    page = client.get(f"/koordinator/runde/{repeat_round.id}/enhed/H-A1").get_data(as_text=True)
+    section = page[page.index('id="plan-heading"'):page.index("</section>", page.index('id="plan-heading"'))]
+    assert "Måling 2026" in section and "Opdater handlingsplanen" in section and "Lav handlingsplan" not in section
+    assert re.search(r"tryg, hvis jeg var patient her</strong>: 60,0\s%.*?→ 80,0\s%", section, flags=re.S)
+    assert f"/handlingsplaner/{plan_id}" in section
+    # Starting from the later round opens the same plan: never a second one.
+    assert start_plan(client, repeat_round, "H-A1") == plan_id
+    assert len(db.session.scalars(select(ActionPlan).where(ActionPlan.unit_id == org["H-A1"].id)).all()) == 1
+    plan_page = client.get(f"/handlingsplaner/{plan_id}").get_data(as_text=True)
+    assert "Genmåling 2026" in plan_page and re.search(r"60,0\s%.*?→ 80,0\s%", plan_page, flags=re.S)
+
+
+def test_closing_a_plan_is_explicit_keeps_it_read_only_and_lets_a_new_one_start(
+        client, login_as, org, closed_round, repeat_round):
+    login_as("coordinator", units=[org["H-A"]])
+    plan_id = start_plan(client, closed_round, "H-A1")
+    assert "Luk handlingsplanen" in client.get(f"/handlingsplaner/{plan_id}").get_data(as_text=True)
+    assert client.post(f"/handlingsplaner/{plan_id}/luk").status_code == 302
+    page = client.get(f"/handlingsplaner/{plan_id}").get_data(as_text=True)
+    assert "blev lukket" in page and "Tilføj en indsats" not in page
+    assert client.post(f"/handlingsplaner/{plan_id}/indsats/ny",
+                       data=intervention_form(closed_round)).status_code == 403
+    assert "Lav handlingsplan" in client.get(f"/koordinator/runde/{repeat_round.id}/enhed/H-A1").get_data(as_text=True)
+    new_id = start_plan(client, repeat_round, "H-A1")
+    assert new_id != plan_id
+    assert "action_plan.close" in set(db.session.scalars(select(ChangeLogEntry.action)))
+
+
+def test_the_schema_allows_one_live_plan_per_afsnit(org, closed_round, repeat_round):
+    from sqlalchemy.exc import IntegrityError
+
+    db.session.add(ActionPlan(unit_id=org["H-A1"].id, round_id=closed_round.id))
+    db.session.commit()
+    db.session.add(ActionPlan(unit_id=org["H-A1"].id, round_id=repeat_round.id))
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()
+    db.session.add(ActionPlan(unit_id=org["H-A1"].id, round_id=repeat_round.id, closed_at=datetime(2026, 11, 1)))
+    db.session.commit()  # closed plans are history: any number of them
