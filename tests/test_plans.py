@@ -220,26 +220,39 @@ def _organisation_token() -> str:
     return secret
 
 
-def test_leaders_overview_shows_plans_statuses_overdue_and_key_item_movement(client, login_as, org, closed_round,
-                                                                               make_round):
+def test_leaders_overview_lists_every_afsnit_worst_first_with_plan_state_and_flags(client, login_as, org, closed_round,
+                                                                                    make_round):
     repeat = make_round(units=list(org.values()), name="Genmåling 2026", opens=datetime(2026, 9, 1),
                         closes=datetime(2026, 10, 1))
-    add_responses(repeat, org["H-A1"], [staff(5, 4, 4) for _ in range(10)])
+    add_responses(repeat, org["H-A1"], [staff(5, 4 if i < 5 else 1, 4) for i in range(10)])
     add_responses(repeat, org["H-A2"], [staff(4, 4, 4) for _ in range(6)])
-    add_responses(repeat, org["H-B2"], [staff(4, 4, 4) for _ in range(8)])
-    add_responses(repeat, org["H-B1"], [staff(4, 4, 4) for _ in range(6)])
+    add_responses(repeat, org["H-B2"], [staff(4, 2, 4) for _ in range(8)])
     db.session.commit()
     login_as("coordinator", units=[org["H"]])
+    home = client.get("/koordinator/").get_data(as_text=True)
+    assert 'href="/handlingsplaner"' in home  # in the menu
     plan_id = start_plan(client, closed_round, "H-A1")
     client.post(f"/handlingsplaner/{plan_id}/indsats/ny",
                 data=intervention_form(closed_round, starts_on="2026-01-01", due_on="2026-02-01"))
-    page = client.get(f"/handlingsplaner/runde/{closed_round.id}/overblik/H-A").get_data(as_text=True)
-    assert "Afsnit A1" in page and "Afsnit A2" in page and "Ingen plan" in page
-    assert "Overskredet: 1" in page and "Planlagt: <strong>1</strong>" in page
-    # tryg_som_patient in H-A1: 6 of 10, then 10 of 10.
-    assert re.search(r"patient her: 60,0\s%\s+→ 100,0\s%", page)
-    hidden = client.get(f"/handlingsplaner/runde/{closed_round.id}/overblik/H-B").get_data(as_text=True)
-    assert "skjult" in hidden
+    page = client.get("/handlingsplaner").get_data(as_text=True)
+    rows = re.findall(r'<tr(?: class="needs-plan")?>\s*<th scope="row">([^<]+)', page)
+    # Worst first: B2 and A1 each miss one key item (B2 lower); A2 meets all; B1 is hidden (no figures) last.
+    assert rows == ["Afsnit B2", "Afsnit A1", "Afsnit A2", "Afsnit B1"]
+    assert "Overskredet: <strong>1</strong>" in page and f'href="/handlingsplaner/{plan_id}"' in page
+    assert page.count("⚑ Under målet, ingen plan") == 1  # B2; A1 has its plan
+    assert "1 afsnit under målet uden en plan" in page
+    # tryg_som_patient in H-A1: 6 of 10 before, 10 of 10 now: +40 points, which Fisher's test calls chance at n=10.
+    assert re.search(r"patient her: 100,0\s%.*?○</span> \+40,0", page, flags=re.S)
+    only_a = client.get("/handlingsplaner?afdeling=H-A").get_data(as_text=True)
+    assert "Afsnit A1" in only_a and "Afsnit B2" not in only_a
+    csv_text = client.get("/handlingsplaner/overblik.csv?format=plain&afdeling=H-A").get_data(as_text=True)
+    lines = csv_text.strip().splitlines()
+    assert lines[0].startswith("afdeling,unit_code,unit_name,round_name,key_item_1,key_item_1_percent")
+    assert [line.split(",")[1] for line in lines[1:]] == ["H-A1", "H-A2"]
+    assert client.get("/handlingsplaner/overblik.xlsx").status_code == 200
+    # The former per-round overview leads to the afdeling's overview.
+    assert client.get(f"/handlingsplaner/runde/{closed_round.id}/overblik/H-A").headers["Location"].endswith(
+        "/handlingsplaner?afdeling=H-A")
 
 
 def test_annual_report_on_screen_and_as_pdf_with_highlights_and_the_shortfall(client, login_as, org, closed_round):

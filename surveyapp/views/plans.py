@@ -21,7 +21,7 @@ from ..models import Unit
 from ..services.audits.templates import active_templates
 from ..services.plans import plans
 from ..services.plans.exports import intervention_columns, intervention_rows
-from ..services.plans.overview import plans_overview
+from ..services.plans.overview import leaders_overview, overview_columns, overview_rows
 from ..services.plans.progress import later_closed_round, plan_progress
 from ..services.plans.annual import annual_report, annual_report_pdf
 from ..services.results.unit_report import load_round_with_questionnaire
@@ -230,15 +230,31 @@ def interventions_xlsx():
                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "handlingsplaner.xlsx")
 
 
+@bp.get("")
+def index():
+    """"Handlingsplaner": every afsnit of the user's scope, worst first; ?afdeling=<code> keeps one afdeling."""
+    data = leaders_overview(current_user, _lang(), _today(), request.args.get("afdeling"))
+    return render_template("plans/overview.html", overview=data, status_names=STATUS_NAMES, year=_today().year)
+
+
+@bp.get("/overblik.<any(csv, xlsx):fmt>")
+def index_download(fmt: str):
+    """The overview as CSV (?format=excel, the default, or plain) or Excel, in the page's order."""
+    rows = overview_rows(leaders_overview(current_user, _lang(), _today(), request.args.get("afdeling")))
+    if fmt == "xlsx":
+        return _download(iter_xlsx([Sheet(_("Action plans"), overview_columns(), rows)]),
+                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "handlingsplaner-overblik.xlsx")
+    flavour = FLAVOURS.get(request.args.get("format", "excel")) or abort(400)
+    return _download(iter_csv(overview_columns(), rows, flavour), "text/csv", "handlingsplaner-overblik.csv")
+
+
 @bp.get("/runde/<int:round_id>/overblik/<code>")
 def overview(round_id: int, code: str):
-    """For leaders: the afsnit of an afdeling or sygehus, their plans and the key items' movement."""
-    round_ = load_round_with_questionnaire(round_id)
+    """The former per-round overview: plans follow the afsnit now, so it is the overview of that unit."""
     unit = db.session.scalar(select(Unit).where(Unit.code == code))
-    if round_ is None or unit is None or not can_see(current_user, unit.id):
+    if unit is None or not can_see(current_user, unit.id):
         abort(404)
-    data = plans_overview(round_, unit, visible_unit_ids(current_user), _lang(), _today())
-    return render_template("plans/overview.html", overview=data, status_names=STATUS_NAMES)
+    return redirect(url_for(".index", afdeling=code if unit.level == "afdeling" else None))
 
 
 def _annual_or_404(code: str, year: int):
