@@ -6,7 +6,7 @@ A plan or intervention outside the user's scope answers 404; writing without the
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -24,13 +24,13 @@ from ..services.plans.exports import intervention_columns, intervention_rows
 from ..services.plans.overview import leaders_overview, overview_columns, overview_rows
 from ..services.plans.progress import later_closed_round, plan_progress
 from ..services.plans.annual import annual_report, annual_report_pdf
+from ..services.plans.annual_words import STATUS_NAMES, WORDS
+from ..services.plans.batch import annual_reports_zip
 from ..services.results.unit_report import load_round_with_questionnaire
 from ..services.scopes import can_see, visible_unit_ids
 from ..services.spreadsheets import FLAVOURS, Sheet, iter_csv, iter_xlsx
 
 bp = Blueprint("plans", __name__, url_prefix="/handlingsplaner")
-STATUS_NAMES = {"planlagt": _l("Planned"), "i_gang": _l("In progress"), "implementeret": _l("Implemented"),
-                "opgivet": _l("Given up")}
 ERRORS = {"dates": _l("The due date cannot lie before the start."),
           "items": _l("Choose items of the round's questionnaire."),
           "template": _l("Choose one of the audits."),
@@ -257,21 +257,42 @@ def overview(round_id: int, code: str):
     return redirect(url_for(".index", afdeling=code if unit.level == "afdeling" else None))
 
 
-def _annual_or_404(code: str, year: int):
+def _annual_unit_or_404(code: str) -> Unit:
     unit = db.session.scalar(select(Unit).where(Unit.code == code))
-    if unit is None or unit.level not in ("afsnit", "afdeling") or not can_see(current_user, unit.id):
+    if unit is None or unit.level not in ("afsnit", "afdeling", "sygehus") or not can_see(current_user, unit.id):
         abort(404)
-    return annual_report(unit, year, current_user, _lang(), _today())
+    return unit
+
+
+def _annual_or_404(code: str, year: int):
+    if not 2000 <= year <= 2100:
+        abort(404)
+    return annual_report(_annual_unit_or_404(code), year, current_app.config["SURVEYAPP_ORGANISATION"], _lang(),
+                         _today())
 
 
 @bp.get("/aarsrapport/<code>/<int:year>")
 def annual(code: str, year: int):
-    """The annual report of an afsnit or afdeling on screen."""
-    return render_template("plans/annual.html", report=_annual_or_404(code, year), status_names=STATUS_NAMES)
+    """The annual report of a sygehus, afdeling or afsnit on screen."""
+    return render_template("plans/annual.html", report=_annual_or_404(code, year), status_names=STATUS_NAMES,
+                           w=WORDS)
 
 
 @bp.get("/aarsrapport/<code>/<int:year>.pdf")
 def annual_pdf(code: str, year: int):
     report = _annual_or_404(code, year)
     return Response(annual_report_pdf(report, STATUS_NAMES), mimetype="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="aarsrapport-{code}-{year}.pdf"'})
+                    headers={"Content-Disposition": f'inline; filename="aarsrapport-{code}-{year}.pdf"',
+                             "Cache-Control": "no-store"})
+
+
+@bp.get("/aarsrapport/<code>/<int:year>/afsnit.zip")
+def annual_batch(code: str, year: int):
+    """Every visible afsnit's annual report below the unit, one PDF each, in a zip."""
+    unit = _annual_unit_or_404(code)
+    if not 2000 <= year <= 2100:
+        abort(404)
+    body = annual_reports_zip(unit, year, current_user, current_app.config["SURVEYAPP_ORGANISATION"], _lang(),
+                              _today(), STATUS_NAMES)
+    return Response(body, mimetype="application/zip", headers={
+        "Content-Disposition": f'attachment; filename="aarsrapporter-{code}-{year}.zip"', "Cache-Control": "no-store"})

@@ -58,6 +58,10 @@ class LeadersOverview:
     by_status: dict[str, int]
     overdue: int
     needs_plan: int
+    #: The key items' labels, numbered as the columns (from the newest round shown).
+    key_labels: list[str]
+    #: The rounds the lines' figures come from, newest first.
+    rounds: list[Round]
 
 
 def _afsnit_in_scope(visible: set[int] | None) -> list[Unit]:
@@ -133,8 +137,10 @@ def leaders_overview(user: User, lang: str, today: date, afdeling_code: str | No
                                 sum(v.confirmed for v in checked.values()), rules.needs_plan(met, plan is not None)))
     lines.sort(key=lambda line: rules.worst_first([k.score.met for k in line.keys],
                                                   [k.score.percent for k in line.keys]))
+    rounds = sorted({r.id: r for r in latest.values()}.values(), key=lambda r: (r.opens_at, r.id), reverse=True)
+    key_labels = tables[rounds[0].id][1] if rounds else []
     return LeadersOverview(lines, afdelinger, chosen, {s: total.get(s, 0) for s in rules.STATUSES},
-                           overdue_total, sum(line.needs_plan for line in lines))
+                           overdue_total, sum(line.needs_plan for line in lines), key_labels, rounds)
 
 
 @dataclass(frozen=True)
