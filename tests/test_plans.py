@@ -235,14 +235,14 @@ def test_leaders_overview_lists_every_afsnit_worst_first_with_plan_state_and_fla
     client.post(f"/handlingsplaner/{plan_id}/indsats/ny",
                 data=intervention_form(closed_round, starts_on="2026-01-01", due_on="2026-02-01"))
     page = client.get("/handlingsplaner").get_data(as_text=True)
-    rows = re.findall(r'<tr(?: class="needs-plan")?>\s*<th scope="row">([^<]+)', page)
+    rows = re.findall(r'<tr(?: class="needs-plan")?>\s*<th scope="row">(?:<a [^>]+>)?([^<]+)', page)
     # Worst first: B2 and A1 each miss one key item (B2 lower); A2 meets all; B1 is hidden (no figures) last.
     assert rows == ["Afsnit B2", "Afsnit A1", "Afsnit A2", "Afsnit B1"]
     assert "Overskredet: <strong>1</strong>" in page and f'href="/handlingsplaner/{plan_id}"' in page
     assert page.count("⚑ Under målet, ingen plan") == 1  # B2; A1 has its plan
     assert "1 afsnit under målet uden en plan" in page
     # tryg_som_patient in H-A1: 6 of 10 before, 10 of 10 now: +40 points, which Fisher's test calls chance at n=10.
-    assert re.search(r"patient her: 100,0\s%.*?○</span> \+40,0", page, flags=re.S)
+    assert re.search(r"Afsnit A1</a>.*?<td[^>]*>100,0\s%.*?○</span> \+40,0", page, flags=re.S)
     only_a = client.get("/handlingsplaner?afdeling=H-A").get_data(as_text=True)
     assert "Afsnit A1" in only_a and "Afsnit B2" not in only_a
     csv_text = client.get("/handlingsplaner/overblik.csv?format=plain&afdeling=H-A").get_data(as_text=True)
@@ -255,29 +255,81 @@ def test_leaders_overview_lists_every_afsnit_worst_first_with_plan_state_and_fla
         "/handlingsplaner?afdeling=H-A")
 
 
-def test_annual_report_on_screen_and_as_pdf_with_highlights_and_the_shortfall(client, login_as, org, closed_round):
+def pdf_text(data: bytes) -> str:
     from io import BytesIO
 
     from pypdf import PdfReader
 
-    user = login_as("coordinator", units=[org["H-A"]])
+    return " ".join(" ".join(p.extract_text() for p in PdfReader(BytesIO(data)).pages).split()).replace("\xa0", " ")
+
+
+@pytest.fixture
+def baseline_2025(make_round, org):
+    """The previous year's staff round: the baseline of the 2026 report."""
+    round_ = make_round(units=list(org.values()), name="Baseline 2025", opens=datetime(2025, 3, 1),
+                        closes=datetime(2025, 4, 1))
+    add_responses(round_, org["H-A1"], [staff(2, 2, 4) for _ in range(10)])
+    add_responses(round_, org["H-A2"], [staff(4, 4, 4) for _ in range(6)])
+    add_responses(round_, org["H-B2"], [staff(4, 5, 4) for _ in range(8)])
+    db.session.commit()
+    return round_
+
+
+def test_annual_report_is_a_board_document_at_every_level(client, login_as, org, baseline_2025, closed_round,
+                                                          make_round, app):
+    app.config["SURVEYAPP_ORGANISATION"] = "Region Test"
+    make_round(units=list(org.values()), name="Løbende måling 2026", opens=datetime(2026, 11, 1),
+               closes=datetime(2027, 2, 1))  # open: its results are released when it closes
+    user = login_as("coordinator", units=[org["H"]])
     plan_id = start_plan(client, closed_round, "H-A1")
     client.post(f"/handlingsplaner/{plan_id}/indsats/ny", data=intervention_form(closed_round, highlight="implemented"))
     client.post(f"/handlingsplaner/{plan_id}/indsats/ny",
                 data=intervention_form(closed_round, title="Tavlemøde", audit_template="", highlight="new"))
-    record_audit(org["H-A1"], user, 9, date(2026, 7, 1))
-    first = db.session.scalar(select(Intervention).order_by(Intervention.id))
-    client.post(f"/handlingsplaner/indsats/{first.id}/status", data={"status": "implementeret"})
-    for code in ("H-A1", "H-A"):
+    record_audit(org["H-A1"], user, 9, date(2026, 7, 1))  # verifies the huddle; its status stays "planlagt"
+    for code, heading in (("H-A1", "Afsnit A1"), ("H-A", "Afdeling A"), ("H", "Sygehus H")):
         page = client.get(f"/handlingsplaner/aarsrapport/{code}/2026").get_data(as_text=True)
-        assert "Årsrapport 2026" in page and "Huddle hver morgen" in page and "Tavlemøde" in page
-        assert "Én indsats færre end de to" in page
-        response = client.get(f"/handlingsplaner/aarsrapport/{code}/2026.pdf")
-        assert response.status_code == 200 and response.mimetype == "application/pdf"
-        text = " ".join(" ".join(p.extract_text() for p in PdfReader(BytesIO(response.data)).pages).split())
-        assert "Huddle hver morgen" in text and "Tavlemøde" in text and "9 af 10 korrekte" in text
-        assert "Måling 2026" in text and "mål 80 %" in text.replace("\xa0", " ")
-    assert client.get("/handlingsplaner/aarsrapport/H-B1/2026").status_code == 404
+        assert f"Årsrapport 2026: {heading}" in page and "Region Test" in page and "Resumé" in page
+        assert "Huddle hver morgen" in page and "bekræftet af audit 1. jul. 2026 (9 af 10 korrekte)" in page
+        assert "status “implementeret” tilbydes planens ejer" in page  # offered, not applied silently
+        text = pdf_text(client.get(f"/handlingsplaner/aarsrapport/{code}/2026.pdf").data)
+        assert text.startswith("Region Test") and "Resumé" in text
+        assert "Baseline 2025" in text and "Måling 2026" in text  # the baseline from the previous year
+        assert "resultater frigives ved lukning" in text and "skjult" not in text
+        assert "1 indsats blev implementeret i 2026." in text
+        assert "1 ny indsats er fremhævet; strategien beder om to." in text or code == "H"
+    sygehus = pdf_text(client.get("/handlingsplaner/aarsrapport/H/2026.pdf").data)
+    assert "Indhold" in sygehus and "Afdeling A (2 afsnit)" in sygehus and "Afdeling B (2 afsnit)" in sygehus
+    assert db.session.get(Intervention, 1).status == "planlagt"
+
+
+def test_a_status_set_by_hand_that_the_latest_audit_contradicts_is_not_implemented(client, login_as, org,
+                                                                                    closed_round):
+    user = login_as("coordinator", units=[org["H-A"]])
+    plan_id = start_plan(client, closed_round, "H-A1")
+    client.post(f"/handlingsplaner/{plan_id}/indsats/ny", data=intervention_form(closed_round))
+    intervention = db.session.scalar(select(Intervention))
+    client.post(f"/handlingsplaner/indsats/{intervention.id}/status", data={"status": "implementeret"})
+    record_audit(org["H-A1"], user, 6, date(2026, 8, 1))  # the latest audit falls short
+    page = client.get("/handlingsplaner/aarsrapport/H-A1/2026").get_data(as_text=True)
+    assert "Ingen indsats blev implementeret i 2026." in page
+
+
+def test_the_annual_reports_of_every_afsnit_as_a_zip_and_from_the_command_line(client, login_as, org, closed_round,
+                                                                               app, tmp_path):
+    import zipfile
+    from io import BytesIO
+
+    login_as("admin")
+    response = client.get("/handlingsplaner/aarsrapport/H/2026/afsnit.zip")
+    assert response.status_code == 200
+    names = sorted(zipfile.ZipFile(BytesIO(response.data)).namelist())
+    assert names == ["aarsrapport-H-A1-2026.pdf", "aarsrapport-H-A2-2026.pdf", "aarsrapport-H-B1-2026.pdf",
+                     "aarsrapport-H-B2-2026.pdf"]
+    result = app.test_cli_runner().invoke(args=["annual-reports", "--unit", "H-A", "--year", "2026",
+                                                "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert "2 annual reports written" in result.output
+    assert "Årsrapport 2026: Afsnit A1" in pdf_text((tmp_path / "out" / "aarsrapport-H-A1-2026.pdf").read_bytes())
 
 
 @pytest.fixture

@@ -31,8 +31,8 @@ def implemented(total: int, by_audit: int, year: int) -> str:
         verified = _("The latest audit of its workflow verifies it.") if by_audit else \
             _("Its status says so; no audit has verified it.")
     else:
-        verified = ngettext("The latest audit of its workflow verifies %(num)s of them.",
-                            "The latest audits of their workflows verify %(num)s of them.", by_audit)
+        verified = ngettext("%(num)s of them is verified by the latest audit of its workflow.",
+                            "%(num)s of them are verified by the latest audits of their workflows.", by_audit)
     return f"{text} {verified}"
 
 
