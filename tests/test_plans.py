@@ -386,3 +386,26 @@ def test_the_schema_allows_one_live_plan_per_afsnit(org, closed_round, repeat_ro
     db.session.rollback()
     db.session.add(ActionPlan(unit_id=org["H-A1"].id, round_id=repeat_round.id, closed_at=datetime(2026, 11, 1)))
     db.session.commit()  # closed plans are history: any number of them
+
+
+def test_the_afdeling_meeting_deck_has_a_16_9_slide_per_afsnit_with_chart_and_challenges(client, login_as, org,
+                                                                                        closed_round):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    login_as("coordinator", units=[org["H-A"]])
+    response = client.get(f"/handlingsplaner/runde/{closed_round.id}/moede/H-A.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    reader = PdfReader(BytesIO(response.data))
+    assert len(reader.pages) == 3  # the title, then Afsnit A1 and Afsnit A2
+    box = reader.pages[1].mediabox
+    assert abs(float(box.width) / float(box.height) - 16 / 9) < 0.01
+    a1 = " ".join(reader.pages[1].extract_text().split())
+    assert "Afsnit A1" in a1 and "Største udfordringer" in a1 and "Mål 80" in a1  # the chart's target line
+    # Lowest first: laere 3 of 10, tryg 6 of 10, then ledelse 10 of 10 (meets the target, still third).
+    listed = a1[a1.index("Største udfordringer"):]
+    order = [listed.index(text) for text in ("lære af andres", "tryg, hvis jeg var patient", "ledelsen følge op")]
+    assert order == sorted(order) and "Udfordring 1: Kulturen her hos os" in a1
+    assert client.get(f"/handlingsplaner/runde/{closed_round.id}/moede/H-A1.pdf").status_code == 404
+    assert client.get(f"/handlingsplaner/runde/{closed_round.id}/moede/H-B.pdf").status_code == 404

@@ -26,6 +26,7 @@ from ..services.plans.progress import later_closed_round, plan_progress
 from ..services.plans.annual import annual_report, annual_report_pdf
 from ..services.plans.annual_words import STATUS_NAMES, WORDS
 from ..services.plans.batch import annual_reports_zip
+from ..services.plans.deck import meeting_deck_pdf
 from ..services.results.unit_report import load_round_with_questionnaire
 from ..services.scopes import can_see, visible_unit_ids
 from ..services.spreadsheets import FLAVOURS, Sheet, iter_csv, iter_xlsx
@@ -234,7 +235,10 @@ def interventions_xlsx():
 def index():
     """"Handlingsplaner": every afsnit of the user's scope, worst first; ?afdeling=<code> keeps one afdeling."""
     data = leaders_overview(current_user, _lang(), _today(), request.args.get("afdeling"))
-    return render_template("plans/overview.html", overview=data, status_names=STATUS_NAMES, year=_today().year)
+    sygehuse = sorted({a.parent for a in data.afdelinger if a.parent is not None and can_see(current_user, a.parent_id)},
+                      key=lambda u: u.name)
+    return render_template("plans/overview.html", overview=data, status_names=STATUS_NAMES, year=_today().year,
+                           sygehuse=sygehuse)
 
 
 @bp.get("/overblik.<any(csv, xlsx):fmt>")
@@ -246,6 +250,18 @@ def index_download(fmt: str):
                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "handlingsplaner-overblik.xlsx")
     flavour = FLAVOURS.get(request.args.get("format", "excel")) or abort(400)
     return _download(iter_csv(overview_columns(), rows, flavour), "text/csv", "handlingsplaner-overblik.csv")
+
+
+@bp.get("/runde/<int:round_id>/moede/<code>.pdf")
+def meeting_deck(round_id: int, code: str):
+    """The afdeling's meeting deck for a closed round: each afsnit's key-item chart and challenges, 16:9."""
+    round_ = load_round_with_questionnaire(round_id)
+    unit = db.session.scalar(select(Unit).where(Unit.code == code))
+    if round_ is None or round_.status() != "closed" or unit is None or unit.level != "afdeling" \
+            or not can_see(current_user, unit.id):
+        abort(404)
+    return Response(meeting_deck_pdf(round_, unit, current_user, _lang()), mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="moede-{round_id}-{code}.pdf"', "Cache-Control": "no-store"})
 
 
 @bp.get("/runde/<int:round_id>/overblik/<code>")
