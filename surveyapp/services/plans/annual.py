@@ -34,7 +34,7 @@ from ...timeutil import utcnow
 from ..audits.recording import result_of
 from ..pdf import render_pdf
 from ..results.charts import history_chart
-from ..results.counts import RoundData, load_round
+from ..results.counts import RoundData, load_round, questionnaire_items
 from ..results.dashboard import Headline, headlines, round_table
 from ..results.history import History, HistoryRow
 from ..results.unit_report import subtree
@@ -145,8 +145,25 @@ def _staff_rounds(unit_ids: set[int], year: int, now: datetime) -> tuple[Round |
     return (closed[0] if closed else None), during
 
 
+def _load(round_: Round, within: set[int], cache: dict) -> RoundData:
+    """The round counted over `within`. A batch passes a `cache` with a "scope" (a subtree holding every report's
+    units): each round is then counted once over it and shared, since the scores of a unit do not depend on how
+    much else was counted (suppression always looks at the whole tree). Each questionnaire's items are loaded once."""
+    items = cache.setdefault("items", {})
+    if round_.questionnaire_id not in items:
+        items[round_.questionnaire_id] = questionnaire_items(round_.questionnaire_id)
+    scope = cache.get("scope")
+    if scope is None or not within <= scope:
+        return load_round(round_, within, items[round_.questionnaire_id])
+    rounds = cache.setdefault("rounds", {})
+    if round_.id not in rounds:
+        rounds[round_.id] = load_round(round_, scope, items[round_.questionnaire_id])
+    return rounds[round_.id]
+
+
 def _afsnit_headline(data: RoundData, within: set[int]) -> Headline | None:
-    lines = [h for h in headlines(round_table(data, within).rows) if h.level == "afsnit"]
+    lines = [h for h in headlines([row for row in round_table(data, within).rows if row.unit.id in within])
+             if h.level == "afsnit"]
     return lines[0] if lines else None
 
 
@@ -157,12 +174,12 @@ def _change(before: RoundData, after: RoundData, unit_id: int, code: str) -> Cha
     return two_proportion_test(before.tallies[unit_id][code], after.tallies[unit_id][code])
 
 
-def key_items(unit: Unit, within: set[int], year: int, lang: str, now: datetime) -> KeyItems:
+def key_items(unit: Unit, within: set[int], year: int, lang: str, now: datetime, items: dict) -> KeyItems:
     """The unit's key items from the baseline to the year's latest closed round."""
     baseline, during = _staff_rounds(within, year, now)
     rounds = ([baseline] if baseline is not None and baseline not in during else []) + during
     open_ids = {r.id for r in rounds if r.closes_at > now}
-    loaded = {r.id: load_round(r, within) for r in rounds if r.id not in open_ids}
+    loaded = {r.id: _load(r, within, items) for r in rounds if r.id not in open_ids}
     closed = [r for r in rounds if r.id not in open_ids]
     latest = closed[-1] if closed else None
     first = loaded[closed[0].id] if closed else None
@@ -185,7 +202,8 @@ def key_items(unit: Unit, within: set[int], year: int, lang: str, now: datetime)
                     _afsnit_headline(loaded[latest.id], within) if latest is not None else None)
 
 
-def patient_lines(unit: Unit, within: set[int], year: int, lang: str, now: datetime) -> list[PatientLine]:
+def patient_lines(unit: Unit, within: set[int], year: int, lang: str, now: datetime,
+                  items: dict) -> list[PatientLine]:
     """The patient question of the year's "Hvad er vigtigt for dig?" rounds (key items, else every scale item)."""
     rounds = db.session.scalars(select(Round).where(Round.opens_at >= datetime(year, 1, 1),
                                                     Round.opens_at < datetime(year + 1, 1, 1))
@@ -194,10 +212,10 @@ def patient_lines(unit: Unit, within: set[int], year: int, lang: str, now: datet
     for round_ in rounds:
         if round_.questionnaire.audience != "patient" or not any(u.id in within for u in round_.units):
             continue
-        items = [i for i in round_.questionnaire.items if i.key] or \
+        asked = [i for i in round_.questionnaire.items if i.key] or \
             [i for i in round_.questionnaire.items if i.kind == "scale"]
-        data = load_round(round_, within) if round_.closes_at <= now else None
-        for item in items:
+        data = _load(round_, within, items) if round_.closes_at <= now else None
+        for item in asked:
             score = data.item_score(unit.id, item.code) if data is not None and unit.id in data.units else None
             lines.append(PatientLine(round_, item.label(lang), score if data is not None else None))
     return lines
@@ -291,23 +309,26 @@ def interventions(within: set[int], year: int, lang: str, today: date):
     return implemented, new, overdue, two
 
 
-def section(unit: Unit, year: int, lang: str, today: date, now: datetime) -> Section:
+def section(unit: Unit, year: int, lang: str, today: date, now: datetime, items: dict) -> Section:
     """One unit's part of the report."""
     within = subtree(unit.id)
     implemented, new, overdue, two = interventions(within, year, lang, today)
     afsnit = db.session.scalar(select(db.func.count(Unit.id)).where(Unit.id.in_(within), Unit.level == "afsnit",
                                                                    Unit.active.is_(True)))
-    return Section(unit, key_items(unit, within, year, lang, now), patient_lines(unit, within, year, lang, now),
+    return Section(unit, key_items(unit, within, year, lang, now, items),
+                   patient_lines(unit, within, year, lang, now, items),
                    audit_charts(within, year, lang), implemented, new, overdue, two, afsnit or 0)
 
 
-def annual_report(unit: Unit, year: int, organisation: str, lang: str, today: date) -> AnnualReport:
-    """The year's report of a sygehus, afdeling or afsnit (scope is the caller's: the unit must be visible)."""
-    now = utcnow()
-    top = section(unit, year, lang, today, now)
+def annual_report(unit: Unit, year: int, organisation: str, lang: str, today: date,
+                  items: dict | None = None) -> AnnualReport:
+    """The year's report of a sygehus, afdeling or afsnit (scope is the caller's: the unit must be visible).
+    `items` is a batch's cache (see `_load`)."""
+    now, items = utcnow(), items if items is not None else {}
+    top = section(unit, year, lang, today, now, items)
     parts = []
     if unit.level == "sygehus":
-        parts = [section(child, year, lang, today, now) for child in unit.children
+        parts = [section(child, year, lang, today, now, items) for child in unit.children
                  if child.active and child.level == "afdeling"]
     return AnnualReport(organisation, unit, year, top, parts, today)
 
