@@ -32,6 +32,7 @@ from ...runchart import ChartText, runchart_svg
 from ...scoring import Change, Score, two_proportion_test
 from ...timeutil import utcnow
 from ..audits.recording import result_of
+from ..audits.templates import rule_of
 from ..pdf import render_pdf
 from ..results.charts import history_chart
 from ..results.counts import RoundData, load_round, questionnaire_items
@@ -251,7 +252,7 @@ def audit_charts(within: set[int], year: int, lang: str) -> list[AuditChart]:
             shares = [c / n for _, c, n in kept]
             labels = [format_date(date(k[0], k[1], 1), "MMM") if pooled else format_date(k[0], "d. MMM")
                       for k, _, _ in kept]
-            target = float(template.target_share) if template.target_share else 1.0
+            target = float(rule_of(template).threshold)
             text = ChartText(_("%(workflow)s: share correct", workflow=template.text(lang)),
                              _("Median %(share)s", share=percent(median(shares) * 100, 0)),
                              _("Target %(share)s", share=percent(target * 100, 0)), labels,
