@@ -201,7 +201,8 @@ def test_api_lists_plans_by_scope_and_filters_against_the_schema(client, login_a
     assert [p["unit_code"] for p in body["items"]] == ["H-A1"]
     intervention = body["items"][0]["interventions"][0]
     assert intervention["status"] == "planlagt" and intervention["items"] == ["laere_af_haendelser"]
-    assert intervention["verified"] is None
+    assert intervention["verified"] is None and intervention["implemented"] is False
+    assert body["items"][0]["closed_at"] is None
     assert client.get("/api/v1/action-plans?status=implementeret", headers=headers).get_json()["items"] == []
     assert client.get(f"/api/v1/action-plans?round={closed_round.id}&unit=H-A1",
                       headers=headers).get_json()["items"][0]["unit_code"] == "H-A1"
