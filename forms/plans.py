@@ -56,3 +56,7 @@ class NoteForm(FlaskForm):
     text = TextAreaField(_l("Progress note"), validators=[
         InputRequired(message=_l("Write the note.")), Length(max=2000, message=_l("Keep the note under 2000 characters.")),
         no_cpr])
+
+
+class CloseForm(FlaskForm):
+    """Closing a plan: its own button under an explanation (CSRF only, no fields)."""

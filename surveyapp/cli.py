@@ -401,5 +401,34 @@ def import_indicator(file: str, indicator: str, dry_run: bool) -> None:
     _import_plan(plan, dry_run, indicator_import.apply)
 
 
-COMMANDS = [show_version, init_db, seed_demo, create_user, list_links, make_posters, import_units, create_codes, create_token,
-            import_surveyxact, precompute_results, import_dpsd, import_indicator]
+@click.command("annual-reports")
+@click.option("--unit", "unit_code", required=True, help="A sygehus, afdeling or afsnit: every afsnit at or below it.")
+@click.option("--year", required=True, type=click.IntRange(2000, 2100), help="The calendar year.")
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False, writable=True),
+              help="The folder to write the PDFs into (made if missing).")
+@click.option("--lang", default="da", show_default=True, type=click.Choice(["da", "en"]), help="The reports' language.")
+@with_appcontext
+@_needs_database
+def annual_reports(unit_code: str, year: int, out: str, lang: str) -> None:
+    """Write every afsnit's annual report (A4 PDF, as its page gives it) below a unit into a folder."""
+    import time
+    from datetime import datetime
+    from pathlib import Path
+    from zoneinfo import ZoneInfo
+
+    from .models import Unit
+    from .services.plans.annual_words import STATUS_NAMES
+    from .services.plans.batch import write_annual_reports
+
+    unit = db.session.scalar(db.select(Unit).where(Unit.code == unit_code))
+    if unit is None:
+        raise click.ClickException(f"there is no unit {unit_code}")
+    started = time.monotonic()
+    with current_app.test_request_context(f"/?lang={lang}"):
+        written = write_annual_reports(unit, year, Path(out), current_app.config["SURVEYAPP_ORGANISATION"], lang,
+                                       datetime.now(ZoneInfo("Europe/Copenhagen")).date(), STATUS_NAMES)
+    click.echo(f"{len(written)} annual reports written to {out} in {time.monotonic() - started:.1f} s")
+
+
+COMMANDS = [show_version, init_db, seed_demo, create_user, list_links, make_posters, import_units, create_codes,
+            create_token, import_surveyxact, precompute_results, import_dpsd, import_indicator, annual_reports]

@@ -11,7 +11,7 @@ from babel.numbers import format_decimal, format_percent, parse_pattern
 from flask import current_app
 from flask_babel import get_locale
 
-from .scoring import display_percent
+from .scoring import change_mark, display_percent
 from .timeutil import local, period_days
 
 
@@ -116,7 +116,7 @@ def short_date(value: date, locale: Locale | str | None = None) -> str:
 
 
 FILTERS = {"percent": percent, "points": points, "decimal": decimal, "p_value": p_value,
-           "long_date": long_date, "short_date": short_date}
+           "long_date": long_date, "short_date": short_date, "change_mark": change_mark}
 
 
 def period(opens_at: datetime, closes_at: datetime, locale: Locale | str | None = None,

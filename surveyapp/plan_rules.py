@@ -92,3 +92,34 @@ def select_highlights(candidates: list, highlighted: set) -> Selection:
     """Up to two of `candidates` (in order) that the coordinator highlighted; `missing` says how many short."""
     chosen = [c for c in candidates if c in highlighted][:HIGHLIGHTS_PER_SIDE]
     return Selection(chosen, HIGHLIGHTS_PER_SIDE - len(chosen))
+
+
+def implemented(status: str, verification: Verification) -> bool:
+    """The one definition of an implemented intervention, for every page, report and download: where an audit
+    verifies it and has been made, the latest audit decides (confirmed: implemented, whatever the status; short:
+    not, even if the status says implementeret); otherwise the status implementeret."""
+    if verification.state in ("confirmed", "short"):
+        return verification.confirmed
+    return status == IMPLEMENTED
+
+
+def how_implemented(status: str, verification: Verification) -> str | None:
+    """Why an intervention counts as implemented: "audit" (the latest audit confirms it) or "status"
+    (set implementeret, no audit made); None when it does not count."""
+    if not implemented(status, verification):
+        return None
+    return "audit" if verification.confirmed else "status"
+
+
+def needs_plan(key_met: list[bool | None], has_live_plan: bool) -> bool:
+    """An afsnit with a shown key item under the target and no live plan: the leaders' overview flags it."""
+    return not has_live_plan and any(met is False for met in key_met)
+
+
+def worst_first(key_met: list[bool | None], key_shares: list[float | None]) -> tuple:
+    """Sort key for afsnit, worst first: most key items under the target, then the lowest key-item share;
+    afsnit without any shown key item last."""
+    shown = [share for share in key_shares if share is not None]
+    if not shown:
+        return (1, 0, 0.0)
+    return (0, -sum(met is False for met in key_met), min(shown))

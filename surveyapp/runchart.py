@@ -60,17 +60,17 @@ def _line_labels(frame: _Frame, median: float | None, target: float) -> list[tup
 
 
 def runchart_svg(shares: list[float], median: float | None, target: float, highlighted: set[int],
-                 text: ChartText, title_id: str = "rc-title") -> Markup:
+                 text: ChartText, chart_id: str = "rc") -> Markup:
     """An SVG run chart: shares (0-1) in order, the median and target lines; highlighted points are part of a signal.
 
     The median's and the target's labels stand right of the plot, where no line or point can cross them.
-    `title_id` must be unique on a page that shows several charts."""
+    `chart_id` keeps the title's id unique where a page holds several charts."""
     count = len(shares)
     frame = _frame(text)
     bottom = HEIGHT - BOTTOM
-    parts = [f'<svg class="runchart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="{title_id}" '
+    parts = [f'<svg class="runchart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="{chart_id}-title" '
              f'xmlns="http://www.w3.org/2000/svg" font-family="DejaVu Sans, sans-serif" font-size="{FONT_SIZE}">',
-             f'<title id="{title_id}">{escape(text.title)}</title>']
+             f'<title id="{chart_id}-title">{escape(text.title)}</title>']
     for tick in (0, 0.25, 0.5, 0.75, 1):
         y = frame.y(tick)
         parts.append(f'<line x1="{frame.left:.1f}" x2="{frame.right:.1f}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e0e0e0"/>')

@@ -393,7 +393,7 @@ class Challenges:
 
     #: The three (or fewer) lowest items' codes, lowest first.
     lowest: tuple[str, ...]
-    #: Those of `lowest` below the target: only they are marked "▲ Udfordring".
+    #: Those of `lowest` below the target (marked "✗").
     below_target: frozenset[str]
 
     @property
@@ -406,3 +406,38 @@ def challenges(scores: Mapping[str, Score], count: int = 3) -> Challenges:
     """The `count` lowest items (see `weakest`) and those of them that miss the target."""
     lowest = weakest(scores, count)
     return Challenges(tuple(lowest), frozenset(code for code in lowest if scores[code].met is False))
+
+
+@dataclass(frozen=True)
+class Challenge:
+    """One of a unit's biggest challenges ("største udfordringer")."""
+
+    code: str
+    #: 1 for the lowest share, then 2 and 3.
+    rank: int
+    score: Score
+
+    @property
+    def under_target(self) -> bool:
+        """The share misses the target (shown "✗"); a challenge may still meet it when every item does."""
+        return self.score.met is False
+
+
+def biggest_challenges(scores: Mapping[str, Score], count: int = 3) -> list[Challenge]:
+    """The one meaning of "største udfordringer", for every page, PDF, slide and API field: the `count` items
+    with the lowest share of positive answers among the shown cells (suppressed and empty ones skipped),
+    lowest first, ties in the mapping's (questionnaire) order, each marked under the target or not."""
+    return [Challenge(code, rank, scores[code]) for rank, code in enumerate(weakest(scores, count), start=1)]
+
+
+#: The one notation for a change between two rounds: ▲/▼ larger than chance (5 % level), ○ could be chance.
+CHANGE_UP, CHANGE_DOWN, CHANGE_CHANCE = "▲", "▼", "○"
+
+
+def change_mark(change: Change | None) -> str:
+    """"▲" or "▼" for a change larger than chance, up or down; "○" for one that could be chance; "" for none."""
+    if change is None:
+        return ""
+    if not change.significant:
+        return CHANGE_CHANCE
+    return CHANGE_UP if change.difference > 0 else CHANGE_DOWN

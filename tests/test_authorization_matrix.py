@@ -67,6 +67,8 @@ GRANTED = {
     # interventions their audits verify (README, action plans).
     "plans.show": RESULTS, "plans.overview": RESULTS, "plans.annual": RESULTS, "plans.annual_pdf": RESULTS,
     "plans.interventions_csv": RESULTS, "plans.interventions_xlsx": RESULTS,
+    "plans.index": RESULTS, "plans.index_download": RESULTS, "plans.annual_batch": RESULTS,
+    "plans.meeting_deck": RESULTS, "plans.close": MANAGE,
     "plans.start": MANAGE, "plans.new_intervention": MANAGE, "plans.edit_intervention": MANAGE,
     "plans.set_status": MANAGE, "plans.add_note": MANAGE,
     "plans.verified": AUDITS,

@@ -17,13 +17,13 @@ def texts(root: ET.Element) -> list[str]:
 
 def test_bar_chart_draws_bars_intervals_target_and_value_texts():
     bars = [Bar("Tryg som patient", 82.4, 75.0, 88.0, "82,4 % ✓", met=True),
-            Bar("Ledelsen følger op", 61.0, 52.0, 69.0, "61,0 % ✗", met=False, marked=True, mark_text="▲ Udfordring:"),
+            Bar("Ledelsen følger op", 61.0, 52.0, 69.0, "61,0 % ✗", met=False, marked=True, mark_text="Udfordring 1:"),
             Bar("Skjult afsnit", None, value_text="skjult (< 5)")]
     root = parse(bar_chart(bars, 80.0, "Spørgsmål mod målet", "Mål 80 %", width=600))
     assert root.get("role") == "img" and root.find(f"{SVG}title").text == "Spørgsmål mod målet"
     labels = texts(root)
     assert "82,4 % ✓" in labels and "61,0 % ✗" in labels and "skjult (< 5)" in labels
-    assert "▲ Udfordring: Ledelsen følger op" in labels and "Mål 80 %" in labels
+    assert "Udfordring 1: Ledelsen følger op" in labels and "Mål 80 %" in labels
     rects = [r for r in root.iter(f"{SVG}rect") if r.get("fill") not in ("#e6e6e6",)]
     assert len(rects) == 2  # the hidden bar draws nothing
     # 0-100 maps onto 600 - 4 - 96 = 500 px: 82.4 % is 412 px wide

@@ -54,3 +54,33 @@ def test_report_selection_takes_two_and_counts_the_missing():
     assert rules.select_highlights(["a", "b", "c"], {"a", "b", "c"}) == rules.Selection(["a", "b"], 0)
     assert rules.select_highlights(["a", "b", "c"], {"c"}) == rules.Selection(["c"], 1)
     assert rules.select_highlights([], set()) == rules.Selection([], 2)
+
+
+def test_implemented_means_the_latest_audit_where_one_was_made_and_the_status_otherwise():
+    confirmed = rules.Verification("confirmed", date(2026, 6, 1), 9, 10)
+    short = rules.Verification("short", date(2026, 6, 1), 7, 10)
+    assert rules.implemented("i_gang", confirmed)  # verified by audit, status not yet moved
+    assert not rules.implemented("implementeret", short)  # set by hand, the latest audit says otherwise
+    assert rules.implemented("implementeret", rules.Verification("pending"))
+    assert rules.implemented("implementeret", rules.Verification("none"))
+    assert not rules.implemented("planlagt", rules.Verification("none"))
+    assert rules.how_implemented("i_gang", confirmed) == "audit"
+    assert rules.how_implemented("implementeret", rules.Verification("none")) == "status"
+    assert rules.how_implemented("implementeret", short) is None
+
+
+def test_an_afsnit_under_the_target_without_a_live_plan_is_flagged():
+    assert rules.needs_plan([True, False, None], has_live_plan=False)
+    assert not rules.needs_plan([True, False, None], has_live_plan=True)
+    assert not rules.needs_plan([True, True, None], has_live_plan=False)
+    assert not rules.needs_plan([None, None, None], has_live_plan=False)
+
+
+def test_afsnit_sort_worst_first_and_those_without_figures_last():
+    lines = {"good": ([True, True, True], [90.0, 85.0, 88.0]),
+             "one_under": ([True, False, True], [90.0, 70.0, 88.0]),
+             "two_under": ([False, False, True], [75.0, 78.0, 88.0]),
+             "one_lower": ([True, False, True], [90.0, 40.0, 88.0]),
+             "hidden": ([None, None, None], [None, None, None])}
+    order = sorted(lines, key=lambda name: rules.worst_first(*lines[name]))
+    assert order == ["two_under", "one_lower", "one_under", "good", "hidden"]

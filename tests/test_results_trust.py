@@ -113,7 +113,7 @@ def test_unit_page_and_pdf_list_challenges_lowest_first_with_exact_test_and_roun
     section = html[html.index("Største udfordringer"):html.index("<h2>Alle spørgsmål")]
     order = [section.index(text) for text in ("Hvis jeg kom med forslag", "Jeg ville føle mig tryg",
                                               "Kulturen her hos os")]
-    assert order == sorted(order) and section.count("▲ Udfordring") == 3
+    assert order == sorted(order) and section.count('<span aria-hidden="true">✗</span>') == 3 and "▲" not in section
     assert "Fishers eksakte test" in html and "p = 0,17" in html and "p = &lt;" not in html
     assert "kan skyldes tilfældigheder" in html
 
@@ -125,14 +125,16 @@ def test_unit_page_and_pdf_list_challenges_lowest_first_with_exact_test_and_roun
     assert "Fishers eksakte test" in text
 
 
-def test_unit_page_says_when_every_item_meets_the_target(client, login_as, closed_rounds):
+def test_unit_page_marks_every_challenge_as_meeting_the_target_when_all_do(client, login_as, closed_rounds):
     org, _before, now = closed_rounds
     add_responses(now, org["T-A1"], [staff({}) for _ in range(6)])
     db.session.commit()
     login_as("admin")
     html = unit_page(client, now, "T-A1")
     section = html[html.index("Største udfordringer"):html.index("<h2>Alle spørgsmål")]
-    assert "Alle spørgsmål når målet" in section and "(laveste)" in section and "▲" not in section
+    # One meaning: the three lowest are the challenges even when every item meets the target, each marked ✓.
+    assert section.count('<span aria-hidden="true">✓</span>') == 3 and '<span aria-hidden="true">✗</span>' not in section
+    assert "(laveste)" not in section and "▲" not in section
 
 
 def test_dashboard_shows_a_share_just_below_the_target_below_it(client, login_as, make_round, make_org):

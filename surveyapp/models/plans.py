@@ -1,11 +1,13 @@
-"""Action plans ("handlingsplaner"): an afsnit's interventions against its biggest challenges in one round.
+"""Action plans ("handlingsplaner"): an afsnit's interventions against its biggest challenges. A plan belongs to
+the afsnit and runs across rounds: it starts from one round's challenges and stays live until it is closed, and
+the schema allows one live plan per afsnit.
 
 An intervention's status history and progress log are rows of their own, so "when was it implemented" is
 read, never overwritten. Whether an audit confirms it is derived from the audits, never stored.
 """
 from datetime import date, datetime
 
-from sqlalchemy import Column, CheckConstraint, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import Column, CheckConstraint, ForeignKey, Index, String, Table, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -32,16 +34,23 @@ intervention_items = Table(
 
 
 class ActionPlan(db.Model):
-    """One plan per afsnit and the round whose results it answers."""
+    """An afsnit's plan, started from one round's challenges; live until closed, at most one live per afsnit."""
 
     __tablename__ = "action_plan"
-    __table_args__ = (UniqueConstraint("unit_id", "round_id"),)
+    __table_args__ = (
+        Index("uq_action_plan_live_unit", "unit_id", unique=True,
+              sqlite_where=text("closed_at IS NULL"), postgresql_where=text("closed_at IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="RESTRICT"), index=True)
+    #: The round whose challenges the plan was made for; later rounds show their results beside them.
     round_id: Mapped[int] = mapped_column(ForeignKey("survey_round.id", ondelete="RESTRICT"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"))
+    #: Set when someone closes the plan explicitly; a closed plan is read-only and a new one may start.
+    closed_at: Mapped[datetime | None]
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"))
 
     unit: Mapped[Unit] = relationship()
     round: Mapped[Round] = relationship()
@@ -51,6 +60,10 @@ class ActionPlan(db.Model):
     @property
     def code(self) -> str:  # the change log's label
         return f"{self.unit.code}/{self.round_id}"
+
+    @property
+    def live(self) -> bool:
+        return self.closed_at is None
 
 
 class Intervention(db.Model):

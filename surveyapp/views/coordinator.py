@@ -14,7 +14,8 @@ from ..formatting import FILTERS
 from ..i18n import LANGUAGE_NAMES
 from ..models import Round, Unit
 from ..services.plans.plans import may_write as may_write_plan
-from ..services.plans.plans import plan_of
+from ..services.plans.plans import live_plan
+from ..services.plans.progress import plan_progress
 from ..services.collection.materials import afsnit_materials
 from ..services.results.charts import days_chart, history_chart, item_chart, trend_charts
 from ..services.results.counts import load_round
@@ -110,11 +111,13 @@ def unit_results(round_id: int, code: str):
         abort(404)
     may_read = (round_.status() == "closed" and unit.level == "afsnit"
                 and may_read_free_text(current_user, unit.id))
-    plan = plan_of(round_.id, unit.id) if unit.level == "afsnit" else None
+    plan = live_plan(unit.id) if unit.level == "afsnit" and round_.status() == "closed" else None
+    progress = plan_progress(plan, _lang(), round_) if plan is not None and plan.round_id != round_.id else None
     may_plan = unit.level == "afsnit" and unit in round_.units and may_write_plan(current_user, unit.id)
     history = key_item_history(round_, unit.id, subtree(unit.id))
     return render_template("coordinator/unit_results.html", round=round_, report=report,
                            chart=item_chart(report), may_read=may_read, plan=plan, may_plan=may_plan,
+                           progress=progress,
                            labels=_labels(round_), history=history,
                            history_chart=history_chart(history, _labels(round_), report.target)
                            if len(history.rows) > 1 else None)
@@ -192,7 +195,7 @@ def unit_meeting_pdf(round_id: int, code: str):
     report = unit_report(round_, unit.id, _lang()) or abort(404)
     html = render_template("pdf/meeting.html", round=round_, report=report, lang=_lang(),
                            key_lines=[line for line in report.items if line.key] or report.items[:3],
-                           challenge_lines=[line for line in report.items if line.challenge])
+                           challenge_lines=report.lowest)
     return Response(render_pdf(html), mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="personalemoede-{round_.id}-{unit.code}.pdf"',
         "Cache-Control": "no-store"})

@@ -14,28 +14,28 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from forms.plans import InterventionForm, NoteForm, StatusForm
+from forms.plans import CloseForm, InterventionForm, NoteForm, StatusForm
 
 from ..extensions import db
 from ..models import Unit
 from ..services.audits.templates import active_templates
 from ..services.plans import plans
 from ..services.plans.exports import intervention_columns, intervention_rows
-from ..services.plans.overview import plans_overview
-from ..services.plans.annual import annual_report, annual_report_pdf
-from ..services.results.unit_report import load_round_with_questionnaire, unit_report
+from ..services.plans.overview import leaders_overview, overview_columns, overview_rows
+from ..services.plans.progress import later_closed_round, plan_progress
+from ..services.plans.annual_words import STATUS_NAMES
+from ..services.results.unit_report import load_round_with_questionnaire
 from ..services.scopes import can_see, visible_unit_ids
 from ..services.spreadsheets import FLAVOURS, Sheet, iter_csv, iter_xlsx
 
 bp = Blueprint("plans", __name__, url_prefix="/handlingsplaner")
-STATUS_NAMES = {"planlagt": _l("Planned"), "i_gang": _l("In progress"), "implementeret": _l("Implemented"),
-                "opgivet": _l("Given up")}
 ERRORS = {"dates": _l("The due date cannot lie before the start."),
           "items": _l("Choose items of the round's questionnaire."),
           "template": _l("Choose one of the audits."),
           "status": _l("That status cannot follow the current one."),
           "not_in_round": _l("Plans are made for a ward of the round."),
-          "kind": _l("An action from a root-cause analysis needs a due date.")}
+          "kind": _l("An action from a root-cause analysis needs a due date."),
+          "closed": _l("The action plan is already closed.")}
 
 
 @bp.before_request
@@ -54,8 +54,8 @@ def _today() -> date:
     return datetime.now(ZoneInfo("Europe/Copenhagen")).date()
 
 
-def _require_writer(unit_id: int) -> None:
-    if not plans.may_write(current_user, unit_id):
+def _require_writer(plan) -> None:
+    if not plans.may_change(current_user, plan):
         abort(403)
 
 
@@ -79,7 +79,8 @@ def start(round_id: int, code: str):
     unit = db.session.scalar(select(Unit).where(Unit.code == code))
     if round_ is None or unit is None or not can_see(current_user, unit.id):
         abort(404)
-    _require_writer(unit.id)
+    if not plans.may_write(current_user, unit.id):
+        abort(403)
     try:
         plan = plans.start_plan(round_, unit, current_user)
     except plans.PlanError as error:
@@ -92,11 +93,27 @@ def start(round_id: int, code: str):
 @bp.get("/<int:plan_id>")
 def show(plan_id: int):
     plan = _plan_or_404(plan_id)
-    report = unit_report(plan.round, plan.unit_id, _lang())
-    return render_template("plans/show.html", plan=plan, report=report, status_names=STATUS_NAMES,
+    progress = plan_progress(plan, _lang(), later_closed_round(plan))
+    return render_template("plans/show.html", plan=plan, progress=progress, status_names=STATUS_NAMES,
                            lines=plans.intervention_lines(plan, _lang(), _today()),
-                           may_write=plans.may_write(current_user, plan.unit_id),
-                           status_form=StatusForm(), note_form=NoteForm(), report_year=_today().year)
+                           may_write=plans.may_change(current_user, plan),
+                           may_close=plans.may_change(current_user, plan),
+                           status_form=StatusForm(), note_form=NoteForm(), close_form=CloseForm(),
+                           report_year=_today().year)
+
+
+@bp.post("/<int:plan_id>/luk")
+def close(plan_id: int):
+    """Close the plan explicitly (a confirmation box on the plan page); the afsnit may then start a new one."""
+    plan = _plan_or_404(plan_id)
+    if not plans.may_change(current_user, plan):
+        abort(403)
+    if not CloseForm().validate_on_submit():
+        abort(400)
+    plans.close_plan(plan, current_user)
+    db.session.commit()
+    flash(_("The action plan is closed. The ward can start a new one from a round's results."), "info")
+    return redirect(url_for(".show", plan_id=plan.id))
 
 
 def _fill_choices(form: InterventionForm, plan) -> None:
@@ -115,7 +132,7 @@ def _form_data(form: InterventionForm) -> dict:
 @bp.route("/<int:plan_id>/indsats/ny", methods=["GET", "POST"])
 def new_intervention(plan_id: int):
     plan = _plan_or_404(plan_id)
-    _require_writer(plan.unit_id)
+    _require_writer(plan)
     form = InterventionForm()
     _fill_choices(form, plan)
     if form.validate_on_submit():
@@ -133,7 +150,7 @@ def new_intervention(plan_id: int):
 @bp.route("/indsats/<int:intervention_id>/rediger", methods=["GET", "POST"])
 def edit_intervention(intervention_id: int):
     intervention = _intervention_or_404(intervention_id)
-    _require_writer(intervention.plan.unit_id)
+    _require_writer(intervention.plan)
     form = InterventionForm(data={**{name: getattr(intervention, name) for name in
                                      ("title", "description", "responsible", "starts_on", "due_on")},
                                   "items": [i.id for i in intervention.items],
@@ -156,7 +173,7 @@ def edit_intervention(intervention_id: int):
 @bp.post("/indsats/<int:intervention_id>/status")
 def set_status(intervention_id: int):
     intervention = _intervention_or_404(intervention_id)
-    _require_writer(intervention.plan.unit_id)
+    _require_writer(intervention.plan)
     form = StatusForm()
     form.status.choices = [SelectChoice(code, name) for code, name in STATUS_NAMES.items()]
     if form.validate_on_submit():
@@ -173,7 +190,7 @@ def set_status(intervention_id: int):
 @bp.post("/indsats/<int:intervention_id>/note")
 def add_note(intervention_id: int):
     intervention = _intervention_or_404(intervention_id)
-    _require_writer(intervention.plan.unit_id)
+    _require_writer(intervention.plan)
     form = NoteForm()
     if form.validate_on_submit():
         plans.add_note(intervention, form.text.data, current_user)
@@ -212,32 +229,35 @@ def interventions_xlsx():
                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "handlingsplaner.xlsx")
 
 
+@bp.get("")
+def index():
+    """"Handlingsplaner": every afsnit of the user's scope, worst first; ?afdeling=<code> keeps one afdeling."""
+    data = leaders_overview(current_user, _lang(), _today(), request.args.get("afdeling"))
+    sygehuse = sorted({a.parent for a in data.afdelinger if a.parent is not None and can_see(current_user, a.parent_id)},
+                      key=lambda u: u.name)
+    return render_template("plans/overview.html", overview=data, status_names=STATUS_NAMES, year=_today().year,
+                           sygehuse=sygehuse)
+
+
+@bp.get("/overblik.<any(csv, xlsx):fmt>")
+def index_download(fmt: str):
+    """The overview as CSV (?format=excel, the default, or plain) or Excel, in the page's order."""
+    rows = overview_rows(leaders_overview(current_user, _lang(), _today(), request.args.get("afdeling")))
+    if fmt == "xlsx":
+        return _download(iter_xlsx([Sheet(_("Action plans"), overview_columns(), rows)]),
+                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "handlingsplaner-overblik.xlsx")
+    flavour = FLAVOURS.get(request.args.get("format", "excel")) or abort(400)
+    return _download(iter_csv(overview_columns(), rows, flavour), "text/csv", "handlingsplaner-overblik.csv")
+
+
 @bp.get("/runde/<int:round_id>/overblik/<code>")
 def overview(round_id: int, code: str):
-    """For leaders: the afsnit of an afdeling or sygehus, their plans and the key items' movement."""
-    round_ = load_round_with_questionnaire(round_id)
+    """The former per-round overview: plans follow the afsnit now, so it is the overview of that unit."""
     unit = db.session.scalar(select(Unit).where(Unit.code == code))
-    if round_ is None or unit is None or not can_see(current_user, unit.id):
+    if unit is None or not can_see(current_user, unit.id):
         abort(404)
-    data = plans_overview(round_, unit, visible_unit_ids(current_user), _lang(), _today())
-    return render_template("plans/overview.html", overview=data, status_names=STATUS_NAMES)
+    return redirect(url_for(".index", afdeling=code if unit.level == "afdeling" else None))
 
 
-def _annual_or_404(code: str, year: int):
-    unit = db.session.scalar(select(Unit).where(Unit.code == code))
-    if unit is None or unit.level not in ("afsnit", "afdeling") or not can_see(current_user, unit.id):
-        abort(404)
-    return annual_report(unit, year, current_user, _lang(), _today())
-
-
-@bp.get("/aarsrapport/<code>/<int:year>")
-def annual(code: str, year: int):
-    """The annual report of an afsnit or afdeling on screen."""
-    return render_template("plans/annual.html", report=_annual_or_404(code, year), status_names=STATUS_NAMES)
-
-
-@bp.get("/aarsrapport/<code>/<int:year>.pdf")
-def annual_pdf(code: str, year: int):
-    report = _annual_or_404(code, year)
-    return Response(annual_report_pdf(report, STATUS_NAMES), mimetype="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="aarsrapport-{code}-{year}.pdf"'})
+# The annual reports and the meeting deck: their own module on this blueprint (registered on import).
+from . import plan_reports  # noqa: E402,F401

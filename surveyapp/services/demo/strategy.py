@@ -71,7 +71,7 @@ def _values(rng: random.Random, afsnit: list[Unit], afdelinger: list[Unit], toda
 def _rca_actions(round_: Round, afsnit: list[Unit], user: User, today: date) -> None:
     """Two root-cause analysis actions in each given afsnit's plan: one done on time, one still open."""
     for unit in afsnit:
-        plan = plans.plan_of(round_.id, unit.id)
+        plan = plans.live_plan(unit.id)
         if plan is None:
             continue
         for title, due_in, done in (("Dobbeltkontrol af insulin før administration", -60, True),

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from ... import plan_rules as rules
 from ...extensions import db
 from ...models import ActionPlan, Intervention, Unit
 from ..spreadsheets import Column
@@ -32,6 +33,8 @@ class InterventionRow:
     verified: bool | None  # None when no audit names it or none was made
     verified_on: date | None
     highlight: str | None
+    #: By the one definition (`plan_rules.implemented`): the latest audit where one was made, else the status.
+    implemented: bool = False
 
 
 def plans_in_scope(visible: set[int] | None, round_id: int | None = None, unit_code: str | None = None) -> list[ActionPlan]:
@@ -64,7 +67,8 @@ def intervention_rows(visible: set[int] | None, round_id: int | None = None, uni
                 plan.id, plan.round_id, plan.round.name, plan.unit.code, plan.unit.name, i.id, i.title,
                 i.description, i.responsible, ",".join(item.code for item in i.items), i.starts_on, i.due_on,
                 i.status, i.history[-1].set_on if i.history else None, i.audit_template_code,
-                None if v.state in ("none", "pending") else v.confirmed, v.audited_on, i.highlight))
+                None if v.state in ("none", "pending") else v.confirmed, v.audited_on, i.highlight,
+                rules.implemented(i.status, v)))
     return rows
 
 
@@ -73,17 +77,20 @@ def api_plans(visible: set[int] | None, round_id: int | None, unit_code: str | N
     by_plan: dict[int, dict] = {}
     for row in intervention_rows(visible, round_id, unit_code, status):
         plan = by_plan.setdefault(row.plan_id, {"id": row.plan_id, "round_id": row.round_id,
-                                                 "unit_code": row.unit_code, "interventions": []})
+                                                 "unit_code": row.unit_code, "closed_at": None, "interventions": []})
         plan["interventions"].append({
             "id": row.intervention_id, "title": row.title, "description": row.description,
             "responsible": row.responsible, "items": row.items.split(",") if row.items else [],
             "starts_on": _iso(row.starts_on), "due_on": _iso(row.due_on), "status": row.status,
             "status_set_on": _iso(row.status_set_on), "audit_template_code": row.audit_template_code,
-            "verified": row.verified, "verified_on": _iso(row.verified_on), "highlight": row.highlight})
-    if status is None:  # plans without interventions yet are listed too
-        for plan in plans_in_scope(visible, round_id, unit_code):
+            "verified": row.verified, "verified_on": _iso(row.verified_on), "highlight": row.highlight,
+            "implemented": row.implemented})
+    for plan in plans_in_scope(visible, round_id, unit_code):
+        if status is None:  # plans without interventions yet are listed too
             by_plan.setdefault(plan.id, {"id": plan.id, "round_id": plan.round_id, "unit_code": plan.unit.code,
-                                         "interventions": []})
+                                         "closed_at": None, "interventions": []})
+        if plan.id in by_plan:
+            by_plan[plan.id]["closed_at"] = plan.closed_at.isoformat() if plan.closed_at else None
     return sorted(by_plan.values(), key=lambda p: p["id"])
 
 
@@ -110,4 +117,5 @@ def intervention_columns() -> list[Column]:
         Column("verified", _l("Confirmed by audit"), kind="bool", width=10),
         Column("verified_on", _l("Audit date"), kind="date", width=12),
         Column("highlight", _l("Annual report"), width=14),
+        Column("implemented", _l("Implemented (the latest audit, or the status)"), kind="bool", width=12),
     ]

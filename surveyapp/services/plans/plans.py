@@ -16,6 +16,7 @@ from ...models import ActionPlan, Audit, AuditSample, AuditTemplate, Interventio
 from ...models.plans import INTERVENTION_KINDS, RCA_ACTION
 from ..admin.changelog import record, snapshot
 from ..audits.recording import result_of
+from ...timeutil import utcnow
 from ..scopes import can_see, visible_unit_ids
 
 logger = logging.getLogger(__name__)
@@ -36,16 +37,21 @@ def may_write(user: User, unit_id: int) -> bool:
     return user.role in ("admin", "coordinator") and can_see(user, unit_id)
 
 
-def plan_of(round_id: int, unit_id: int) -> ActionPlan | None:
-    """The afsnit's plan for the round, if there is one."""
-    return db.session.scalar(select(ActionPlan).where(ActionPlan.round_id == round_id, ActionPlan.unit_id == unit_id))
+def may_change(user: User, plan: ActionPlan) -> bool:
+    """Whether the user may change this plan: a writer of its afsnit, and the plan is live."""
+    return plan.closed_at is None and may_write(user, plan.unit_id)
+
+
+def live_plan(unit_id: int) -> ActionPlan | None:
+    """The afsnit's live plan (not closed), if it has one: there is at most one."""
+    return db.session.scalar(select(ActionPlan).where(ActionPlan.unit_id == unit_id, ActionPlan.closed_at.is_(None)))
 
 
 def start_plan(round_: Round, unit: Unit, actor: User) -> ActionPlan:
-    """The afsnit's plan for the round, made now if it has none."""
+    """The afsnit's live plan; made now from the round's challenges when it has none (never a second one)."""
     if unit.level != "afsnit" or unit not in round_.units:
         raise PlanError("not_in_round")
-    plan = plan_of(round_.id, unit.id)
+    plan = live_plan(unit.id)
     if plan is None:
         plan = ActionPlan(round_id=round_.id, unit_id=unit.id, created_by_id=actor.id)
         db.session.add(plan)
@@ -53,6 +59,17 @@ def start_plan(round_: Round, unit: Unit, actor: User) -> ActionPlan:
         record(actor, "action_plan.create", plan, after={"unit": unit.code, "round": round_.id})
         logger.info("action plan %s started by %s", plan.id, actor.id)
     return plan
+
+
+def close_plan(plan: ActionPlan, actor: User) -> None:
+    """Close the plan explicitly: it becomes read-only and the afsnit may start a new one."""
+    if plan.closed_at is not None:
+        raise PlanError("closed")
+    plan.closed_at = utcnow()
+    plan.closed_by_id = actor.id
+    db.session.flush()
+    record(actor, "action_plan.close", plan, after={"closed_at": plan.closed_at})
+    logger.info("action plan %s closed by %s", plan.id, actor.id)
 
 
 def load_plan(plan_id: int, user: User) -> ActionPlan | None:

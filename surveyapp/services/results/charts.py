@@ -35,7 +35,7 @@ def item_chart(report: UnitReport, for_slide: bool = False) -> Markup:
     labels stand beside the bars, so the chart is wide and low and fills 16:9 with large type."""
     bars = [Bar(label=f"{line.label} ({REVERSE_NOTE})" if line.reverse else line.label, percent=line.score.percent, ci_low=line.score.ci_low, ci_high=line.score.ci_high,
                 value_text=score_text(line.score, report.min_group), met=line.score.met, marked=line.challenge,
-                mark_text="▲ " + _("Challenge:"))
+                mark_text=_("Challenge %(rank)s:", rank=line.challenge) if line.challenge else "")
             for line in report.items]
     title = _("Share of positive answers per item, with the %(level)s interval and the target line",
               level=percent(95, 0))

@@ -9,7 +9,8 @@ from sqlalchemy.orm import joinedload
 
 from ...extensions import db
 from ...models import Questionnaire, Round
-from ...scoring import (Change, ScaleScore, Score, Tally, challenges as rank_challenges, rate_looks_wrong,
+from ...scoring import (Change, ScaleScore, Score, Tally, biggest_challenges, challenges as rank_challenges,
+                        rate_looks_wrong,
                         two_proportion_test)
 from ..scopes import child_map, descendants
 from .breakdowns import Breakdown, background_breakdown, saq_scores
@@ -23,8 +24,8 @@ class ItemLine:
     dimension: str | None
     key: bool
     score: Score
-    #: One of the unit's three lowest items and below the target: marked "▲ Udfordring".
-    challenge: bool
+    #: The rank (1 = lowest) among the unit's biggest challenges (`scoring.biggest_challenges`), or None.
+    challenge: int | None
     previous: Score | None
     change: Change | None
     #: Reverse-scored ("Det er svært at sige til, …"): disagreeing counts as positive.
@@ -58,7 +59,7 @@ class UnitReport:
     breakdowns: list[Breakdown]
     #: The lines of `challenges`, lowest first.
     lowest: list[ItemLine] = ()
-    #: Every item meets the target: the lowest are shown as "laveste", without the challenge mark.
+    #: Every item meets the target (the three lowest are still the biggest challenges, each marked "✓").
     all_meet: bool = False
 
     @property
@@ -105,11 +106,12 @@ def unit_report(round_: Round, unit_id: int, lang: str) -> UnitReport | None:
     labels = {item.code: item.label(lang) for item in all_items}
     scores = {spec.code: data.item_score(unit_id, spec.code) for spec in data.items}
     ranked = rank_challenges(scores)
+    rank = {c.code: c.rank for c in biggest_challenges(scores)}
     items = []
     for spec in data.items:
         previous, change = _change(data, before, unit_id, spec.code)
         items.append(ItemLine(spec.code, labels.get(spec.code, spec.code), spec.dimension, spec.key,
-                              scores[spec.code], spec.code in ranked.below_target, previous, change,
+                              scores[spec.code], rank.get(spec.code), previous, change,
                               spec.reverse))
     scale = saq_scores(round_, data, unit_id) if data.dimensions else {}
     dimensions = [DimensionLine(d, data.dimension_score(unit_id, d), scale[d]) for d in data.dimensions]

@@ -99,7 +99,7 @@ def _chart(items: list[Item], name: str, number: int) -> Markup | None:
                      target=_("Target %(share)s", share=share_text(points[-1].target)),
                      point_labels=[p.period for p in points],
                      value_labels=[share_text(p.value, p.target) for p in points])
-    return runchart_svg(shares, middle, points[-1].target, highlighted, text, title_id=f"chart-{number}")
+    return runchart_svg(shares, middle, points[-1].target, highlighted, text, chart_id=f"chart-{number}")
 
 
 def _reported_so_far(items: list[Item], last_year: dict[str, int], today: date) -> Item:
