@@ -44,6 +44,9 @@ def admin_urls(w) -> list[tuple[str, str]]:
         ("GET", f"/admin/questionnaires/{q.id}/scales/new"),
         ("GET", f"/admin/questionnaires/{q.id}/scales/{scale.id}"),
         ("GET", f"/admin/questionnaires/{q.id}/preview"), ("GET", f"/admin/questionnaires/{q.id}/export.yaml"),
+        ("GET", "/admin/strategy/dpsd"), ("POST", "/admin/strategy/dpsd/confirm"),
+        ("GET", "/admin/strategy/indicators"), ("GET", "/admin/strategy/indicators/import"),
+        ("POST", "/admin/strategy/indicators/import/confirm"),
     ]
 
 

@@ -25,7 +25,7 @@ AUDITS = frozenset({"admin", "coordinator", "auditor", "viewer"})
 RECORD = frozenset({"admin", "coordinator", "auditor"})
 
 #: Routes outside the login (respondents, the login itself, static files) or under API tokens (test_api.py).
-NOT_BY_ROLE = {"main.index", "main.health", "static", "auth.login", "auth.logout", "account.accept_invitation",
+NOT_BY_ROLE = {"main.index", "main.health", "main.accessibility", "main.accessibility_short", "static", "auth.login", "auth.logout", "account.accept_invitation",
                "respond.answer", "respond.thanks", "respond.qr_code_png", "respond.qr_code_svg",
                "api.audits", "api.openapi", "api.questionnaire", "api.responses", "api.results",
                "api.results_csv", "api.rounds", "api.units", "api.action_plans", "api.indicators",

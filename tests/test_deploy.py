@@ -136,7 +136,8 @@ class Topology:
         command = gunicorn_command(port, int(self.env["SURVEYAPP_WORKERS"]), int(self.env["SURVEYAPP_THREADS"]),
                                    runtime)
         with open(self.folder / f"gunicorn-{port}.log", "ab") as log:
-            return subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=log)
+            # Its own process group: the unit's control group, which systemd empties when the master is gone.
+            return subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=log, start_new_session=True)
 
     def log(self, port: int) -> str:
         return (self.folder / f"gunicorn-{port}.log").read_text(errors="replace")
@@ -161,7 +162,17 @@ class Topology:
             process.wait(unit_stop_seconds())
         except subprocess.TimeoutExpired:
             raise AssertionError(f"instance {port} did not stop within TimeoutStopSec")
+        self._empty_control_group(process)
         self.gunicorns[port] = self.start(port)
+
+    @staticmethod
+    def _empty_control_group(process: subprocess.Popen) -> None:
+        """What systemd does once a unit's main process has exited (KillMode=mixed): SIGKILL to what is left in
+        its control group, such as the workers of a master killed with SIGKILL, which would hold the port."""
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
 
     def stop(self) -> None:
         for process in (self.nginx, *self.gunicorns.values(), self.redis):
@@ -173,7 +184,9 @@ class Topology:
             try:
                 process.wait(5)
             except subprocess.TimeoutExpired:
-                process.kill()  # a gunicorn master's workers follow it within a second
+                process.kill()
+        for process in self.gunicorns.values():
+            self._empty_control_group(process)
 
     def opener(self) -> urllib.request.OpenerDirector:
         """A browser of its own: cookies, the test CA, no redirects followed (a 303 is the acknowledgement)."""

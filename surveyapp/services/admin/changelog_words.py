@@ -14,9 +14,11 @@ from ...formatting import date_time, medium_date, percent
 from ...models import Item
 
 ACTIONS = {
+    "action_plan.close": _l("Action plan closed"),
     "action_plan.create": _l("Action plan started"),
     "audit_template.create": _l("Audit template created"),
     "audit_template.update": _l("Audit template changed"),
+    "indicator.create": _l("Indicator defined"),
     "intervention.create": _l("Intervention added"),
     "intervention.edit": _l("Intervention changed"),
     "intervention.note": _l("Note added to an intervention"),
@@ -56,7 +58,7 @@ ACTIONS = {
 
 TARGETS = {
     "action_plan": _l("Action plan"), "api_token": _l("API token"), "app_user": _l("User"),
-    "audit_template": _l("Audit template"), "intervention": _l("Intervention"), "questionnaire": _l("Questionnaire"),
+    "audit_template": _l("Audit template"), "indicator": _l("Indicator"), "intervention": _l("Intervention"), "questionnaire": _l("Questionnaire"),
     "survey_round": _l("Round"), "unit": _l("Unit"),
 }
 
