@@ -16,7 +16,7 @@ def say(app):
 
 
 @pytest.mark.parametrize("count, da, en", [
-    (0, "0 indsatser har overskredet deres frist.", "0 interventions are past their due date."),
+    (0, "Ingen indsatser har overskredet deres frist.", "No intervention is past its due date."),
     (1, "1 indsats har overskredet sin frist.", "1 intervention is past its due date."),
     (2, "2 indsatser har overskredet deres frist.", "2 interventions are past their due date."),
     (12, "12 indsatser har overskredet deres frist.", "12 interventions are past their due date."),
@@ -26,7 +26,7 @@ def test_overdue_sentence(say, count, da, en):
 
 
 @pytest.mark.parametrize("count, da, en", [
-    (0, "0 nye indsatser er valgt for det kommende år.", "0 new interventions are chosen for the coming year."),
+    (0, "Ingen nye indsatser er valgt for det kommende år.", "No new intervention is chosen for the coming year."),
     (1, "1 ny indsats er valgt for det kommende år.", "1 new intervention is chosen for the coming year."),
     (2, "2 nye indsatser er valgt for det kommende år.", "2 new interventions are chosen for the coming year."),
     (7, "7 nye indsatser er valgt for det kommende år.", "7 new interventions are chosen for the coming year."),
@@ -49,8 +49,8 @@ def test_implemented_sentence_for_none_one_and_many(say):
 
 
 @pytest.mark.parametrize("count, da, en", [
-    (0, "0 implementerede indsatser er fremhævet; strategien beder om to.",
-     "0 implemented interventions are highlighted; the strategy asks for two."),
+    (0, "Ingen implementerede indsatser er fremhævet; strategien beder om to.",
+     "No implemented intervention is highlighted; the strategy asks for two."),
     (1, "1 implementeret indsats er fremhævet; strategien beder om to.",
      "1 implemented intervention is highlighted; the strategy asks for two."),
 ])

@@ -38,18 +38,25 @@ def implemented(total: int, by_audit: int, year: int) -> str:
 
 def new_chosen(count: int) -> str:
     """How many new interventions are chosen for the coming year."""
+    if count == 0:
+        return _("No new intervention is chosen for the coming year.")
     return ngettext("%(num)s new intervention is chosen for the coming year.",
                     "%(num)s new interventions are chosen for the coming year.", count)
 
 
 def overdue(count: int) -> str:
     """How many interventions are past their due date."""
+    if count == 0:
+        return _("No intervention is past its due date.")
     return ngettext("%(num)s intervention is past its due date.", "%(num)s interventions are past their due date.",
                     count)
 
 
 def highlighted(count: int, side: str) -> str:
     """How many interventions an afsnit highlighted on one side of its "two and two", against the two asked."""
+    if count == 0:
+        return (_("No implemented intervention is highlighted; the strategy asks for two.") if side == "implemented"
+                else _("No new intervention is highlighted; the strategy asks for two."))
     if side == "implemented":
         return ngettext("%(num)s implemented intervention is highlighted; the strategy asks for two.",
                         "%(num)s implemented interventions are highlighted; the strategy asks for two.", count)
