@@ -14,6 +14,7 @@ from ..services.results.exports import ResultDownload
 from ..services.results.raw import NotReleased, iter_raw_responses, raw_columns
 from ..services.scopes import visible_unit_ids
 from ..services.spreadsheets import FLAVOURS, Sheet, iter_csv, iter_xlsx
+from ..timeutil import last_day
 
 logger = logging.getLogger(__name__)
 bp = Blueprint("downloads", __name__, url_prefix="/koordinator/download")
@@ -59,6 +60,7 @@ def round_downloads(round_id: int):
     prints = printable(round_)
     return render_template("downloads/round.html", round=round_, units=reports.report_units(round_, visible),
                            levels=LEVELS, can_read_raw=current_user.is_admin, printable=prints,
+                           released=round_.status() == "closed", last_day=last_day(round_.closes_at),
                            codes_form=code_cards_form(round_) if prints and current_user.role in ("admin", "coordinator")
                            and round_.questionnaire.audience == "staff" else None)
 
