@@ -393,26 +393,34 @@ def test_with_redis_stopped_logins_answer_codes_and_unknown_links_give_no_error(
     topology.redis.terminate()
     topology.redis.wait(10)
     try:
-        _without_redis(topology)
+        seen = _use_without_redis(topology)
     finally:
         topology.redis = topology.start_redis()
         wait_for_port(topology.redis_port)
 
-
-def _without_redis(topology: Topology) -> None:
-    code = _slug(topology, "code")
-    browser, login = topology.opener(), f"{topology.base}/login"
-    status, html = _status(browser, login)
-    credentials = {"csrf_token": _hidden_fields(html)["csrf_token"], "email": "koordinator@example.org"}
-    wrong, _ = _status(browser, login, {**credentials, "password": "wrong"})
-    right, _ = _status(browser, login, {**credentials, "password": PASSWORD})
-    key, answered, seen = _respondent(topology, code, retry=False)
-    guesses = [_status(topology.opener(), f"{topology.base}/s/unknown{i}")[0] for i in range(10)]
-
-    assert (status, wrong, right) == (200, 200, 302)
-    assert answered and seen == [200, 303]
+    assert seen["login page"][0] == 200
+    assert seen["wrong password"][0] == 200 and "E-mail eller adgangskode er forkert." in seen["wrong password"][1]
+    assert seen["right password"][0] == 302
+    assert seen["rounds page"][0] == 200 and "Målerunder" in seen["rounds page"][1]  # logged in
+    assert seen["answer code"][1] and seen["answer code"][2] == [200, 303]  # the form, then the acknowledgement
+    assert _stored(topology)[_stored_keys([seen["answer code"][0]])[0]] == 1  # stored, once
     # Counted in each worker's memory now (tests/test_throttle_store_down.py shows the 429 in one process).
-    assert set(guesses) == {404}
-    assert _stored(topology)[_stored_keys([key])[0]] == 1
+    assert {status for status, _body in seen["unknown links"]} == {404}
     logs = "".join(topology.log(port) for port in topology.instances)
     assert "Rate limit storage unreachable - falling back to in-memory storage" in logs
+
+
+def _use_without_redis(topology: Topology) -> dict:
+    """A coordinator logs in (a wrong password first), a respondent answers with a code and ten unknown links
+    are guessed, all through nginx: every (status, body) seen, by what was done."""
+    code = _slug(topology, "code")
+    browser, login = topology.opener(), f"{topology.base}/login"
+    seen = {"login page": _status(browser, login)}
+    credentials = {"csrf_token": _hidden_fields(seen["login page"][1])["csrf_token"],
+                   "email": "koordinator@example.org"}
+    seen["wrong password"] = _status(browser, login, {**credentials, "password": "wrong"})
+    seen["right password"] = _status(browser, login, {**credentials, "password": PASSWORD})
+    seen["rounds page"] = _status(browser, f"{topology.base}/koordinator/")
+    seen["answer code"] = _respondent(topology, code, retry=False)
+    seen["unknown links"] = [_status(topology.opener(), f"{topology.base}/s/unknown{i}") for i in range(10)]
+    return seen
