@@ -142,9 +142,11 @@ def _moment(text: str) -> str:
 
 
 def changes_text(changes: list[tuple[str, object, object]], items: dict[str, str] | None = None) -> list[Change]:
-    """The changed fields of an entry ((field, before, after) from `changelog.changes`) in words."""
-    return [Change(str(FIELDS.get(name, name)), value_text(name, before, items), value_text(name, after, items))
-            for name, before, after in changes]
+    """The changed fields of an entry ((field, before, after) from `changelog.changes`) in words; a field that
+    reads the same before and after (empty on both sides, as on a new object) says nothing and is left out."""
+    lines = [Change(str(FIELDS.get(name, name)), value_text(name, before, items), value_text(name, after, items))
+             for name, before, after in changes]
+    return [line for line in lines if line.before != line.after]
 
 
 def item_texts(entries) -> dict[str, str]:
